@@ -1,0 +1,77 @@
+// Builds everything that ships into dist/: the extension, the CLI, the sandbox worker, the
+// webview bundle, and the QuickJS WebAssembly file the worker instantiates.
+//   node esbuild.mjs               development build (source maps, no minify)
+//   node esbuild.mjs --production  minified, no source maps (used by `vscode:prepublish`)
+//   node esbuild.mjs --watch       rebuild on change; prints markers the F5 task waits for
+import * as esbuild from 'esbuild';
+import { copyFile, mkdir } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+
+const require = createRequire(import.meta.url);
+const production = process.argv.includes('--production');
+const watch = process.argv.includes('--watch');
+const outdir = path.resolve('dist');
+const { version } = require('./package.json');
+
+/** Reports builds in a one-line format that `.vscode/tasks.json`'s problem matcher reads. */
+const reporter = {
+  name: 'reporter',
+  setup(build) {
+    build.onStart(() => {
+      if (watch) console.log('[watch] build started');
+    });
+    build.onEnd((result) => {
+      for (const { text, location } of result.errors) {
+        const where = location ? `${location.file}:${location.line}:${location.column}: ` : '';
+        console.error(`${where}error: ${text}`);
+      }
+      if (watch) console.log('[watch] build finished');
+    });
+  },
+};
+
+const node = {
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'cjs',
+  sourcemap: !production,
+  minify: production,
+  logLevel: 'silent',
+  // esbuild ships a native binary per platform, so it cannot be bundled; it is loaded at run time.
+  external: ['vscode', 'esbuild'],
+  // Some dependencies ship ESM that reads import.meta.url; give the CommonJS bundle a real one.
+  banner: { js: "const __import_meta_url = require('node:url').pathToFileURL(__filename).href;" },
+  define: { 'process.env.CODEMODE_VERSION': JSON.stringify(version), 'import.meta.url': '__import_meta_url' },
+  plugins: [reporter],
+};
+
+const builds = [
+  { ...node, entryPoints: { extension: 'src/extension.ts' }, outdir },
+  { ...node, entryPoints: { cli: 'src/cli.ts' }, outdir, banner: { js: `#!/usr/bin/env node\n${node.banner.js}` } },
+  { ...node, entryPoints: { 'sandbox-worker': 'src/core/sandbox/worker.ts' }, outdir },
+  {
+    entryPoints: { webview: 'webview/main.ts' },
+    outdir,
+    bundle: true,
+    platform: 'browser',
+    target: 'es2022',
+    format: 'iife',
+    sourcemap: !production,
+    minify: production,
+    logLevel: 'silent',
+    plugins: [reporter],
+  },
+];
+
+await mkdir(outdir, { recursive: true });
+await copyFile(require.resolve('@jitl/quickjs-wasmfile-release-sync/wasm'), path.join(outdir, 'quickjs.wasm'));
+
+if (watch) {
+  const contexts = await Promise.all(builds.map((options) => esbuild.context(options)));
+  await Promise.all(contexts.map((context) => context.watch()));
+} else {
+  const results = await Promise.allSettled(builds.map((options) => esbuild.build(options)));
+  if (results.some((result) => result.status === 'rejected')) process.exit(1);
+}

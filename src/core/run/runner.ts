@@ -1,0 +1,261 @@
+// One script run from start to finish: prepare the source, bind the provider's tools as
+// namespaces, execute in the sandbox under the run's limits, relay tool calls with their own
+// timeouts, and turn whatever happened into a RunResult and a stream of trace events.
+
+import { randomUUID } from 'node:crypto';
+import { setMaxListeners } from 'node:events';
+import { assignIdentifiers } from '../naming';
+import { noTools, type ToolInfo, type ToolProvider } from '../provider';
+import { LIMIT_DESCRIPTIONS, resolveLimits, type Limits } from '../sandbox/limits';
+import { SandboxPool } from '../sandbox/pool';
+import type { Bindings, GuestError } from '../sandbox/protocol';
+import { PRELUDE_FILE } from '../sandbox/prelude';
+import type { CallRecord, LogEntry, RunError, RunResult, RunSource, TraceEvent } from './trace';
+import { SCRIPT_FILE, ScriptSyntaxError, languageOf, prepareScript, type PreparedScript, type ScriptLanguage } from './transform';
+
+export interface RunOptions {
+  readonly code: string;
+  /** The script's file name, shown in traces; its extension picks the language when none is given. */
+  readonly fileName?: string;
+  readonly language?: ScriptLanguage;
+  readonly provider?: ToolProvider;
+  readonly limits?: Partial<Limits>;
+  readonly signal?: AbortSignal;
+  readonly source?: RunSource;
+  readonly onEvent?: (event: TraceEvent) => void;
+}
+
+/** Builds the namespaces a script sees from the provider's tools (see naming.ts for the rules). */
+export function bindTools(tools: readonly ToolInfo[]): Bindings {
+  const servers = [...new Set(tools.map((tool) => tool.server))];
+  const namespaces = assignIdentifiers(servers, 'namespace');
+  const bindings: Record<string, Record<string, readonly [string, string]>> = {};
+  for (const server of servers) {
+    const names = tools.filter((tool) => tool.server === server).map((tool) => tool.name);
+    const functions: Record<string, readonly [string, string]> = {};
+    for (const [tool, fn] of assignIdentifiers(names, 'function')) functions[fn] = [server, tool];
+    bindings[namespaces.get(server)!] = functions;
+  }
+  return bindings;
+}
+
+interface LiveCall {
+  readonly record: { server: string; tool: string; args: unknown; ok: boolean; durationMs: number; error?: string };
+  readonly started: number;
+  readonly abort: AbortController;
+  done: boolean;
+}
+
+const MAX_LISTED_CALLS = 10;
+
+/** Says which calls had finished (and which were still running) when a run failed. */
+function describeCallsAtFailure(calls: readonly LiveCall[]): string {
+  const finished = calls.filter((call) => call.done);
+  const running = calls.filter((call) => !call.done);
+  const list = (items: readonly LiveCall[], withOutcome: boolean): string => {
+    const shown = items.slice(0, MAX_LISTED_CALLS).map(({ record }) => {
+      const name = `${record.server}.${record.tool}`;
+      return withOutcome ? `${name} (${record.ok ? 'ok' : 'failed'})` : name;
+    });
+    if (items.length > MAX_LISTED_CALLS) shown.push(`and ${items.length - MAX_LISTED_CALLS} more`);
+    return shown.join(', ');
+  };
+  let text = finished.length === 0 ? 'No tool call had completed.' : `Tool calls completed before the failure: ${list(finished, true)}.`;
+  if (running.length > 0) text += ` Still running, then cancelled: ${list(running, false)}.`;
+  return text;
+}
+
+const FRAME = /<script>:(\d+):(\d+)/;
+const MAX_FRAMES = 12;
+
+/** Folds runs of identical frames (deep recursion) into one line, and caps the frame count. */
+function foldFrames(frames: readonly string[]): string[] {
+  const folded: string[] = [];
+  for (let i = 0; i < frames.length; ) {
+    let j = i + 1;
+    while (j < frames.length && frames[j] === frames[i]) j++;
+    folded.push(j - i > 1 ? `${frames[i]} (${j - i} times)` : frames[i]!);
+    i = j;
+  }
+  if (folded.length <= MAX_FRAMES) return folded;
+  return [...folded.slice(0, MAX_FRAMES), `    ... ${folded.length - MAX_FRAMES} more frames`];
+}
+
+/** Rewrites guest stack frames to the script's own positions and drops the sandbox's frames. */
+function mapStack(stack: string | undefined, script: PreparedScript, fileName: string): string | undefined {
+  if (!stack) return undefined;
+  const frames: string[] = [];
+  for (const frame of stack.split('\n')) {
+    // The sandbox's own frames, and the wrapper's call of the script, mean nothing to its author.
+    if (frame.trim().length === 0 || frame.includes(PRELUDE_FILE) || frame.includes('<eval>')) continue;
+    const match = FRAME.exec(frame);
+    if (!match) {
+      frames.push(frame);
+      continue;
+    }
+    const original = script.originalPosition(Number(match[1]), Number(match[2]));
+    if (original) frames.push(frame.replace(FRAME, `${fileName}:${original.line}:${original.column}`));
+  }
+  return frames.length > 0 ? foldFrames(frames).join('\n') : undefined;
+}
+
+function errorPosition(stack: string | undefined, script: PreparedScript): { line?: number; column?: number } {
+  const match = stack ? FRAME.exec(stack) : null;
+  if (!match) return {};
+  const original = script.originalPosition(Number(match[1]), Number(match[2]));
+  return original ? { line: original.line, column: original.column } : {};
+}
+
+export class ScriptRunner {
+  private readonly pool: SandboxPool;
+  private readonly ownsPool: boolean;
+
+  constructor(pool?: SandboxPool) {
+    this.pool = pool ?? new SandboxPool();
+    this.ownsPool = pool === undefined;
+  }
+
+  /** Starts a sandbox worker now so the first run does not wait for one. */
+  warm(): Promise<void> {
+    return this.pool.warm();
+  }
+
+  dispose(): void {
+    if (this.ownsPool) this.pool.dispose();
+  }
+
+  async run(options: RunOptions): Promise<RunResult> {
+    const runId = randomUUID();
+    const started = performance.now();
+    const limits = resolveLimits(options.limits);
+    const provider = options.provider ?? noTools;
+    const fileName = options.fileName ?? 'script.ts';
+    const emit = (event: TraceEvent): void => {
+      try {
+        options.onEvent?.(event);
+      } catch {
+        // A listener's failure must not change the run's outcome.
+      }
+    };
+    const logs: LogEntry[] = [];
+    const calls: LiveCall[] = [];
+
+    // One controller ends everything the run started: the wall clock, the caller's cancellation.
+    const runAbort = new AbortController();
+    // Every in-flight call listens on it; a script may make thousands.
+    setMaxListeners(0, runAbort.signal);
+    const wallTimer = setTimeout(() => runAbort.abort('wall'), limits.wallTimeoutMs);
+    const onCallerAbort = (): void => runAbort.abort('cancelled');
+    options.signal?.addEventListener('abort', onCallerAbort, { once: true });
+    if (options.signal?.aborted) runAbort.abort('cancelled');
+
+    emit({ type: 'run-started', runId, at: Date.now(), source: options.source ?? 'cli', code: options.code, fileName: options.fileName, limits });
+
+    const finish = (error: RunError | null, result: unknown): RunResult => {
+      clearTimeout(wallTimer);
+      options.signal?.removeEventListener('abort', onCallerAbort);
+      for (const call of calls) {
+        if (call.done) continue;
+        call.abort.abort('run-ended');
+        call.done = true;
+        call.record.ok = false;
+        call.record.error = 'Cancelled: the run ended before the call finished';
+        call.record.durationMs = performance.now() - call.started;
+      }
+      const runResult: RunResult = {
+        ok: error === null,
+        result: error === null ? result : undefined,
+        logs,
+        calls: calls.map((call) => call.record as CallRecord),
+        error,
+        durationMs: performance.now() - started,
+      };
+      emit({ type: 'run-finished', runId, at: Date.now(), result: runResult });
+      return runResult;
+    };
+
+    let script: PreparedScript;
+    let bindings: Bindings;
+    try {
+      script = await prepareScript(options.code, options.language ?? languageOf(options.fileName));
+      bindings = bindTools(await provider.listTools(runAbort.signal));
+    } catch (error) {
+      if (error instanceof ScriptSyntaxError) {
+        return finish({ name: 'SyntaxError', message: error.message, line: error.line, column: error.column }, undefined);
+      }
+      const message = error instanceof Error ? error.message : String(error);
+      return finish({ name: 'SetupError', message: `Could not prepare the run: ${message}` }, undefined);
+    }
+
+    const callTool = async (server: string, tool: string, argsJson: string) => {
+      const args: unknown = JSON.parse(argsJson);
+      const callId = calls.length + 1;
+      const call: LiveCall = {
+        record: { server, tool, args, ok: false, durationMs: 0 },
+        started: performance.now(),
+        abort: new AbortController(),
+        done: false,
+      };
+      calls.push(call);
+      emit({ type: 'call-started', runId, callId, at: Date.now(), server, tool, args });
+      const onRunAbort = (): void => call.abort.abort(runAbort.signal.reason);
+      runAbort.signal.addEventListener('abort', onRunAbort, { once: true });
+      let timer: NodeJS.Timeout | undefined;
+      const timeout = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => {
+          const message = `the call exceeded ${LIMIT_DESCRIPTIONS.callTimeoutMs(limits.callTimeoutMs)}`;
+          call.abort.abort('timeout');
+          reject(new Error(message));
+        }, limits.callTimeoutMs);
+      });
+      try {
+        const value = await Promise.race([provider.callTool(server, tool, args, call.abort.signal), timeout]);
+        const json = value === undefined ? undefined : JSON.stringify(value);
+        if (!call.done) {
+          call.done = true;
+          Object.assign(call.record, { ok: true, durationMs: performance.now() - call.started });
+          emit({ type: 'call-finished', runId, callId, at: Date.now(), ok: true, durationMs: call.record.durationMs, result: value });
+        }
+        return { ok: true as const, json };
+      } catch (error) {
+        const message = error instanceof Error ? error.message : String(error);
+        if (!call.done) {
+          call.done = true;
+          Object.assign(call.record, { ok: false, durationMs: performance.now() - call.started, error: message });
+          emit({ type: 'call-finished', runId, callId, at: Date.now(), ok: false, durationMs: call.record.durationMs, error: message });
+        }
+        return { ok: false as const, message };
+      } finally {
+        clearTimeout(timer);
+        runAbort.signal.removeEventListener('abort', onRunAbort);
+      }
+    };
+
+    const outcome = await this.pool.execute(
+      { code: script.code, fileName: SCRIPT_FILE, bindings, limits, signal: runAbort.signal },
+      {
+        log: (level, text) => {
+          logs.push({ level, text });
+          emit({ type: 'log', runId, at: Date.now(), level, text });
+        },
+        call: callTool,
+      },
+    );
+
+    if (outcome.ok) {
+      return finish(null, outcome.resultJson === undefined ? undefined : JSON.parse(outcome.resultJson));
+    }
+    return finish(this.toRunError(outcome.error, script, fileName, calls), undefined);
+  }
+
+  private toRunError(error: GuestError, script: PreparedScript, fileName: string, calls: readonly LiveCall[]): RunError {
+    const position = errorPosition(error.stack, script);
+    return {
+      name: error.name,
+      message: `${error.message}\n${describeCallsAtFailure(calls)}`,
+      ...position,
+      stack: mapStack(error.stack, script, fileName),
+      ...(error.limit ? { limit: error.limit } : {}),
+    };
+  }
+}

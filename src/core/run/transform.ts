@@ -1,0 +1,125 @@
+// Turns a script as written (TypeScript or JavaScript, with top-level await and return, or a lone
+// async arrow function) into the JavaScript the sandbox evaluates, and maps positions in that
+// JavaScript back to the script as written, so every error points at the user's own line.
+
+import { parse, type Expression, type Program } from 'acorn';
+import { TraceMap, originalPositionFor } from '@jridgewell/trace-mapping';
+import { transform, type TransformFailure } from 'esbuild';
+
+/** The file name QuickJS reports for the script; stack frames with it belong to the user. */
+export const SCRIPT_FILE = '<script>';
+
+export type ScriptLanguage = 'ts' | 'js';
+
+export interface Position {
+  /** 1-based line in the script as written. */
+  readonly line: number;
+  /** 1-based column in the script as written. */
+  readonly column: number;
+}
+
+export interface PreparedScript {
+  /** JavaScript to evaluate: one expression whose value is a promise of the script's result. */
+  readonly code: string;
+  /** Maps a 1-based line and column in {@link code} to the script as written. */
+  originalPosition(line: number, column: number): Position | undefined;
+}
+
+/** The script could not be parsed; its position is in the script as written. */
+export class ScriptSyntaxError extends SyntaxError {
+  override name = 'SyntaxError';
+  constructor(
+    message: string,
+    readonly line: number,
+    readonly column: number,
+  ) {
+    super(message);
+  }
+}
+
+/** Picks the loader from a file name: `.js`, `.mjs` and `.cjs` are JavaScript, anything else TypeScript. */
+export function languageOf(fileName: string | undefined): ScriptLanguage {
+  return fileName && /\.[cm]?js$/i.test(fileName) ? 'js' : 'ts';
+}
+
+// The script becomes the body of an async arrow, which gives it top-level await and return.
+// The opening sits on a line of its own so columns in the script are unchanged.
+const OPEN = '(async () => {\n';
+const CLOSE = '\n})()';
+const CALL_PREFIX = 'return (';
+const CALL_SUFFIX = ')()';
+
+function isFunctionExpression(expression: Expression): boolean {
+  return expression.type === 'ArrowFunctionExpression' || expression.type === 'FunctionExpression';
+}
+
+/**
+ * Finds the script's statement list inside the wrapper in esbuild's output and, when the script is
+ * a lone function expression, returns where that expression starts and ends so it can be called.
+ */
+function loneFunction(program: Program): { start: number; end: number } | undefined {
+  const wrapper = program.body[0];
+  if (wrapper?.type !== 'ExpressionStatement' || wrapper.expression.type !== 'CallExpression') return undefined;
+  const arrow = wrapper.expression.callee;
+  if (arrow.type !== 'ArrowFunctionExpression' || arrow.body.type !== 'BlockStatement') return undefined;
+  const statements = arrow.body.body;
+  const only = statements[0];
+  if (statements.length !== 1 || only?.type !== 'ExpressionStatement' || !isFunctionExpression(only.expression)) return undefined;
+  return { start: only.expression.start, end: only.expression.end };
+}
+
+function lineAndColumn(text: string, offset: number): { line: number; column: number } {
+  let line = 1;
+  let lineStart = 0;
+  for (let i = text.indexOf('\n'); i !== -1 && i < offset; i = text.indexOf('\n', i + 1)) {
+    line++;
+    lineStart = i + 1;
+  }
+  return { line, column: offset - lineStart + 1 };
+}
+
+export async function prepareScript(source: string, language: ScriptLanguage): Promise<PreparedScript> {
+  // A shebang line is blanked rather than removed, to keep line numbers.
+  const body = source.replace(/^#![^\n]*/, '');
+  let output: { code: string; map: string };
+  try {
+    output = await transform(OPEN + body + CLOSE, {
+      loader: language,
+      sourcemap: 'external',
+      sourcefile: 'script',
+      target: 'es2022',
+      format: undefined,
+      logLevel: 'silent',
+    });
+  } catch (error) {
+    const failure = (error as TransformFailure).errors?.[0];
+    if (!failure) throw error;
+    const line = Math.max(1, (failure.location?.line ?? 1) - 1);
+    throw new ScriptSyntaxError(failure.text, line, (failure.location?.column ?? 0) + 1);
+  }
+
+  let code = output.code.replace(/;\s*$/, '');
+  let shifted: { line: number; column: number } | undefined;
+  const program = parse(code, { ecmaVersion: 'latest', sourceType: 'script' });
+  const lone = loneFunction(program);
+  if (lone) {
+    code = code.slice(0, lone.start) + CALL_PREFIX + code.slice(lone.start, lone.end) + CALL_SUFFIX + code.slice(lone.end);
+    shifted = lineAndColumn(code, lone.start);
+  }
+
+  const map = new TraceMap(output.map);
+  const sourceLines = body.split('\n').length;
+  return {
+    code,
+    originalPosition(line, column) {
+      let generatedColumn = column;
+      if (shifted && line === shifted.line && column > shifted.column) {
+        generatedColumn = Math.max(shifted.column, column - CALL_PREFIX.length);
+      }
+      const original = originalPositionFor(map, { line, column: generatedColumn - 1 });
+      // Line 1 of the transformed input is the wrapper's opening, the line after the script its close.
+      if (original.line === null || original.line < 2 || original.line - 1 > sourceLines) return undefined;
+      return { line: original.line - 1, column: original.column + 1 };
+    },
+  };
+}

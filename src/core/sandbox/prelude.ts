@@ -1,0 +1,187 @@
+// Guest-side JavaScript evaluated in every fresh QuickJS context before the script. It receives
+// the host's two primitives (send a tool call, write a log line) as arguments rather than globals,
+// so the script can never reach them directly, and builds from them the only API a script sees:
+// `console`, `ToolError` and one frozen namespace of async functions per server.
+//
+// Everything crossing to the host is checked here first, so a script that passes a function, a
+// BigInt, a Map or a cyclic object learns exactly where the problem is instead of getting `{}`.
+
+export const PRELUDE_FILE = '<codemode-prelude>';
+
+export const PRELUDE_SOURCE = String.raw`(function (host, bindingsJson) {
+  'use strict';
+  const hostCall = host.call;
+  const hostLog = host.log;
+  const bindings = JSON.parse(bindingsJson);
+
+  class ToolError extends Error {
+    constructor(server, tool) {
+      super('');
+      this.name = 'ToolError';
+      this.server = server;
+      this.tool = tool;
+    }
+  }
+
+  function kindOf(value) {
+    if (typeof value === 'function') return 'a function';
+    if (typeof value === 'bigint') return 'a BigInt';
+    if (typeof value === 'symbol') return 'a Symbol';
+    if (value instanceof Map) return 'a Map';
+    if (value instanceof Set) return 'a Set';
+    if (value instanceof WeakMap || value instanceof WeakSet) return 'a weak collection';
+    if (value instanceof Promise) return 'a Promise (did you forget await?)';
+    return undefined;
+  }
+
+  const HINTS = {
+    'a BigInt': 'convert it with String() or Number() first',
+    'a Map': 'convert it with Object.fromEntries(map) first',
+    'a Set': 'convert it with Array.from(set) first',
+  };
+
+  // Walks a value the way JSON.stringify will, throwing a TypeError that names the path of the
+  // first thing JSON cannot carry. Undefined object properties are dropped and undefined array
+  // items become null, exactly as JSON.stringify does.
+  function checkJson(root, rootPath) {
+    const ancestors = [];
+    const ancestorPaths = [];
+    function visit(value, path) {
+      if (value === null || typeof value === 'undefined') return;
+      const kind = kindOf(value);
+      if (kind) {
+        const hint = HINTS[kind] ? '; ' + HINTS[kind] : '';
+        throw new TypeError(path + ' is ' + kind + ', which cannot be sent as JSON' + hint);
+      }
+      if (typeof value !== 'object') return;
+      const seenAt = ancestors.indexOf(value);
+      if (seenAt !== -1) {
+        throw new TypeError(path + ' refers back to ' + ancestorPaths[seenAt] + ' (a cycle), which cannot be sent as JSON');
+      }
+      if (typeof value.toJSON === 'function') return;
+      ancestors.push(value);
+      ancestorPaths.push(path);
+      if (Array.isArray(value)) {
+        for (let i = 0; i < value.length; i++) visit(value[i], path + '[' + i + ']');
+      } else {
+        for (const key of Object.keys(value)) visit(value[key], /^[A-Za-z_$][\w$]*$/.test(key) ? path + '.' + key : path + '[' + JSON.stringify(key) + ']');
+      }
+      ancestors.pop();
+      ancestorPaths.pop();
+    }
+    visit(root, rootPath);
+  }
+
+  function toJson(value, rootPath) {
+    checkJson(value, rootPath);
+    return JSON.stringify(value);
+  }
+
+  // A loggable copy of any value: JSON-shaped, with markers for what JSON cannot show.
+  function loggable(value, ancestors, depth) {
+    switch (typeof value) {
+      case 'undefined': return '[undefined]';
+      case 'function': return '[Function' + (value.name ? ': ' + value.name : '') + ']';
+      case 'bigint': return value.toString() + 'n';
+      case 'symbol': return value.toString();
+      case 'number': return Number.isFinite(value) ? value : String(value);
+      case 'object': break;
+      default: return value;
+    }
+    if (value === null) return null;
+    if (value instanceof Error) return value.stack ? value.name + ': ' + value.message + '\n' + value.stack : value.name + ': ' + value.message;
+    if (ancestors.indexOf(value) !== -1) return '[Circular]';
+    if (depth >= 8) return Array.isArray(value) ? '[Array]' : '[Object]';
+    if (value instanceof Map) value = { '[Map]': Array.from(value.entries()) };
+    else if (value instanceof Set) value = { '[Set]': Array.from(value.values()) };
+    ancestors.push(value);
+    let copy;
+    if (Array.isArray(value)) {
+      copy = [];
+      for (let i = 0; i < value.length; i++) copy.push(loggable(value[i], ancestors, depth + 1));
+    } else if (typeof value.toJSON === 'function') {
+      copy = value.toJSON();
+    } else {
+      copy = {};
+      for (const key of Object.keys(value)) copy[key] = loggable(value[key], ancestors, depth + 1);
+    }
+    ancestors.pop();
+    return copy;
+  }
+
+  function formatArgs(args) {
+    let text = '';
+    for (let i = 0; i < args.length; i++) {
+      const value = args[i];
+      if (i > 0) text += ' ';
+      if (typeof value === 'string') text += value;
+      else {
+        const copy = loggable(value, [], 0);
+        text += typeof copy === 'string' ? copy : JSON.stringify(copy);
+      }
+    }
+    return text;
+  }
+
+  const consoleObject = Object.create(null);
+  for (const [method, level] of [['log', 'log'], ['info', 'info'], ['warn', 'warn'], ['error', 'error'], ['debug', 'log'], ['trace', 'log']]) {
+    consoleObject[method] = function () { hostLog(level, formatArgs(arguments)); };
+  }
+  Object.defineProperty(globalThis, 'console', { value: Object.freeze(consoleObject), writable: false, configurable: false, enumerable: false });
+  Object.defineProperty(globalThis, 'ToolError', { value: ToolError, writable: false, configurable: false, enumerable: false });
+
+  function describeArg(value) {
+    if (value === null) return 'null';
+    if (Array.isArray(value)) return 'an array';
+    return 'a ' + typeof value;
+  }
+
+  function makeTool(namespace, fn, server, tool) {
+    const label = namespace + '.' + fn;
+    const call = function (args) {
+      // Made now, so its stack points at the script line that made the call.
+      const failure = new ToolError(server, tool);
+      if (args === undefined) args = {};
+      if (args === null || typeof args !== 'object' || Array.isArray(args)) {
+        return Promise.reject(new TypeError(label + ' takes one object argument, like ' + label + '({ ... }); got ' + describeArg(args)));
+      }
+      let json;
+      try {
+        json = toJson(args, label + ' argument');
+      } catch (error) {
+        return Promise.reject(error);
+      }
+      return hostCall(server, tool, json).then(
+        (resultJson) => (resultJson === undefined ? undefined : JSON.parse(resultJson)),
+        (message) => {
+          failure.message = 'Tool "' + tool + '" on server "' + server + '" failed: ' + message;
+          throw failure;
+        },
+      );
+    };
+    Object.defineProperty(call, 'name', { value: fn });
+    return call;
+  }
+
+  for (const namespace of Object.keys(bindings)) {
+    const functions = Object.create(null);
+    for (const fn of Object.keys(bindings[namespace])) {
+      const [server, tool] = bindings[namespace][fn];
+      functions[fn] = makeTool(namespace, fn, server, tool);
+    }
+    Object.defineProperty(globalThis, namespace, { value: Object.freeze(functions), writable: false, configurable: false, enumerable: true });
+  }
+
+  return {
+    serializeResult(value) {
+      return value === undefined ? undefined : toJson(value, 'the result');
+    },
+    describeError(error) {
+      if (error instanceof Error) {
+        return JSON.stringify({ name: String(error.name), message: String(error.message), stack: typeof error.stack === 'string' ? error.stack : undefined });
+      }
+      const copy = loggable(error, [], 0);
+      return JSON.stringify({ name: 'Error', message: 'Script threw a non-Error value: ' + (typeof copy === 'string' ? copy : JSON.stringify(copy)) });
+    },
+  };
+})`;

@@ -1,0 +1,332 @@
+// The sandbox worker: a thread that owns one QuickJS WebAssembly instance and runs one script at
+// a time, each in a fresh runtime and context that are disposed when the run ends. Tool calls
+// leave as messages and come back as resolved or rejected guest promises, so calls made together
+// really run together on the host.
+
+import { parentPort, workerData } from 'node:worker_threads';
+import {
+  newQuickJSWASMModuleFromVariant,
+  newVariant,
+  type QuickJSContext,
+  type QuickJSDeferredPromise,
+  type QuickJSHandle,
+  type QuickJSRuntime,
+  type QuickJSWASMModule,
+} from 'quickjs-emscripten-core';
+import releaseSync from '@jitl/quickjs-wasmfile-release-sync';
+import { LIMIT_DESCRIPTIONS, type Limits } from './limits';
+import { PRELUDE_FILE, PRELUDE_SOURCE } from './prelude';
+import type { Bindings, GuestError, HostToWorker, LogLevel, WorkerToHost } from './protocol';
+
+interface WorkerData {
+  readonly wasmModule: WebAssembly.Module;
+  readonly clock: SharedArrayBuffer;
+}
+
+const port = parentPort;
+if (!port) throw new Error('sandbox-worker must run in a worker thread');
+const { wasmModule, clock: clockBuffer } = workerData as WorkerData;
+const clock = new Float64Array(clockBuffer);
+
+const epochNow = (): number => performance.timeOrigin + performance.now();
+const post = (message: WorkerToHost): void => port.postMessage(message);
+
+function limitError(limit: keyof Limits, limits: Limits, name: string, lead: string): GuestError {
+  return { name, message: `${lead} ${LIMIT_DESCRIPTIONS[limit](limits[limit])}`, limit };
+}
+
+/** One script run inside this worker. Owns every QuickJS handle it creates. */
+class GuestRun {
+  private readonly runtime: QuickJSRuntime;
+  private readonly context: QuickJSContext;
+  private readonly handles: QuickJSHandle[] = [];
+  private readonly inFlight = new Map<number, QuickJSDeferredPromise>();
+  private nextCallId = 1;
+  private usedMs = 0;
+  private sliceStart = 0;
+  private logBytes = 0;
+  private logsTruncated = false;
+  private limitHit: GuestError | undefined;
+  private finished = false;
+  private main: QuickJSHandle | undefined;
+  private api: { serializeResult: QuickJSHandle; describeError: QuickJSHandle } | undefined;
+
+  constructor(
+    quickjs: QuickJSWASMModule,
+    readonly runId: number,
+    private readonly limits: Limits,
+  ) {
+    this.runtime = quickjs.newRuntime();
+    this.runtime.setMemoryLimit(limits.memoryMb * 1024 * 1024);
+    this.runtime.setMaxStackSize(limits.stackKb * 1024);
+    this.runtime.setInterruptHandler(() => {
+      if (this.usedMs + (performance.now() - this.sliceStart) <= this.limits.timeoutMs) return false;
+      this.limitHit ??= limitError('timeoutMs', this.limits, 'TimeLimitError', 'Script exceeded');
+      return true;
+    });
+    this.context = this.runtime.newContext();
+  }
+
+  start(code: string, fileName: string, bindings: Bindings): void {
+    const ctx = this.context;
+    const host = this.own(ctx.newObject());
+    const callFn = this.own(
+      ctx.newFunction('call', (server, tool, args) => this.hostCall(ctx.getString(server), ctx.getString(tool), ctx.getString(args))),
+    );
+    const logFn = this.own(ctx.newFunction('log', (level, text) => this.hostLog(ctx.getString(level) as LogLevel, ctx.getString(text))));
+    ctx.setProp(host, 'call', callFn);
+    ctx.setProp(host, 'log', logFn);
+
+    this.enterGuest();
+    try {
+      const prelude = this.own(ctx.unwrapResult(ctx.evalCode(PRELUDE_SOURCE, PRELUDE_FILE)));
+      const bindingsJson = this.own(ctx.newString(JSON.stringify(bindings)));
+      const api = this.own(ctx.unwrapResult(ctx.callFunction(prelude, ctx.undefined, host, bindingsJson)));
+      this.api = {
+        serializeResult: this.own(ctx.getProp(api, 'serializeResult')),
+        describeError: this.own(ctx.getProp(api, 'describeError')),
+      };
+      const evaluated = ctx.evalCode(code, fileName);
+      if (evaluated.error) {
+        this.failWith(evaluated.error);
+        return;
+      }
+      this.main = this.own(evaluated.value);
+    } finally {
+      this.leaveGuest();
+    }
+    this.pump();
+  }
+
+  /** Answers a tool call the host finished; runs whatever guest code was waiting on it. */
+  settleCall(message: Extract<HostToWorker, { type: 'call-result' }>): void {
+    const deferred = this.inFlight.get(message.callId);
+    if (!deferred || this.finished) return;
+    this.inFlight.delete(message.callId);
+    const ctx = this.context;
+    if (message.ok) {
+      const value = message.json === undefined ? ctx.undefined : ctx.newString(message.json);
+      deferred.resolve(value);
+      value.dispose();
+    } else {
+      const reason = ctx.newString(message.message);
+      deferred.reject(reason);
+      reason.dispose();
+    }
+    deferred.dispose();
+    this.pump();
+  }
+
+  cancel(reason: 'wall' | 'cancelled'): void {
+    if (this.finished) return;
+    const error: GuestError =
+      reason === 'wall'
+        ? limitError('wallTimeoutMs', this.limits, 'WallClockLimitError', 'Script exceeded')
+        : { name: 'CancelledError', message: 'The run was cancelled' };
+    this.finish({ type: 'done', runId: this.runId, ok: false, error });
+  }
+
+  private own<T extends QuickJSHandle>(handle: T): T {
+    this.handles.push(handle);
+    return handle;
+  }
+
+  private enterGuest(): void {
+    this.sliceStart = performance.now();
+    clock[1] = this.usedMs;
+    clock[0] = epochNow();
+  }
+
+  private leaveGuest(): void {
+    this.usedMs += performance.now() - this.sliceStart;
+    clock[0] = 0;
+  }
+
+  private hostCall(server: string, tool: string, argsJson: string): QuickJSHandle {
+    const deferred = this.context.newPromise();
+    const callId = this.nextCallId++;
+    this.inFlight.set(callId, deferred);
+    post({ type: 'call', runId: this.runId, callId, server, tool, argsJson });
+    return deferred.handle;
+  }
+
+  private hostLog(level: LogLevel, text: string): void {
+    if (this.logsTruncated) return;
+    const room = this.limits.maxOutputBytes - this.logBytes;
+    const size = Buffer.byteLength(text);
+    if (size <= room) {
+      this.logBytes += size;
+      post({ type: 'log', runId: this.runId, level, text });
+      return;
+    }
+    this.logsTruncated = true;
+    const kept = Buffer.from(text).subarray(0, Math.max(0, room)).toString();
+    if (kept.length > 0) post({ type: 'log', runId: this.runId, level, text: kept });
+    post({
+      type: 'log',
+      runId: this.runId,
+      level: 'warn',
+      text: `[codemode] Output truncated: logs reached ${LIMIT_DESCRIPTIONS.maxOutputBytes(this.limits.maxOutputBytes)}; later output was dropped.`,
+    });
+  }
+
+  /** Runs queued guest jobs (promise reactions) until none are left, then checks for the end. */
+  private pump(): void {
+    if (this.finished) return;
+    this.enterGuest();
+    try {
+      while (this.runtime.hasPendingJob()) {
+        const ran = this.runtime.executePendingJobs(256);
+        if (ran.error) {
+          this.failWith(ran.error);
+          return;
+        }
+        if (this.limitHit) break;
+      }
+    } finally {
+      this.leaveGuest();
+    }
+    if (this.limitHit) {
+      this.finish({ type: 'done', runId: this.runId, ok: false, error: this.limitHit });
+      return;
+    }
+    this.checkSettled();
+  }
+
+  private checkSettled(): void {
+    if (this.finished || !this.main) return;
+    const state = this.context.getPromiseState(this.main);
+    if (state.type === 'pending') {
+      if (this.inFlight.size === 0 && !this.runtime.hasPendingJob()) {
+        this.finish({
+          type: 'done',
+          runId: this.runId,
+          ok: false,
+          error: {
+            name: 'StalledError',
+            message: 'The script is awaiting a promise that can never settle: no tool call is in flight and nothing else can resolve it',
+          },
+        });
+      }
+      return;
+    }
+    if (state.type === 'rejected') {
+      this.failWith(state.error);
+      return;
+    }
+    const value = state.value;
+    this.enterGuest();
+    let serialized;
+    try {
+      serialized = this.context.callFunction(this.api!.serializeResult, this.context.undefined, value);
+    } finally {
+      this.leaveGuest();
+      value.dispose();
+    }
+    if (serialized.error) {
+      this.failWith(serialized.error);
+      return;
+    }
+    const json = this.context.typeof(serialized.value) === 'string' ? this.context.getString(serialized.value) : undefined;
+    serialized.value.dispose();
+    if (json !== undefined && Buffer.byteLength(json) > this.limits.maxOutputBytes) {
+      this.finish({
+        type: 'done',
+        runId: this.runId,
+        ok: false,
+        error: {
+          name: 'OutputLimitError',
+          message: `The result is ${Buffer.byteLength(json)} bytes, over ${LIMIT_DESCRIPTIONS.maxOutputBytes(this.limits.maxOutputBytes)}; return less, filtering or summarising the data in the script`,
+          limit: 'maxOutputBytes',
+        },
+      });
+      return;
+    }
+    this.finish({ type: 'done', runId: this.runId, ok: true, resultJson: json });
+  }
+
+  /** Ends the run with the guest error in `handle`, classifying the errors that mean a limit. */
+  private failWith(handle: QuickJSHandle): void {
+    const error = this.limitHit ?? this.classify(this.describe(handle));
+    handle.dispose();
+    this.finish({ type: 'done', runId: this.runId, ok: false, error });
+  }
+
+  private describe(handle: QuickJSHandle): GuestError {
+    if (this.api && !this.limitHit) {
+      // A short grace slice: describing an error must not be cut by the limit it reports on.
+      this.enterGuest();
+      this.usedMs = 0;
+      try {
+        const described = this.context.callFunction(this.api.describeError, this.context.undefined, handle);
+        if (!described.error) {
+          const text = this.context.getString(described.value);
+          described.value.dispose();
+          return JSON.parse(text) as GuestError;
+        }
+        described.error.dispose();
+      } catch {
+        // Fall through to the plain dump below.
+      } finally {
+        this.leaveGuest();
+      }
+    }
+    const dumped: unknown = this.context.dump(handle);
+    if (dumped && typeof dumped === 'object' && 'message' in dumped) {
+      const { name, message, stack } = dumped as { name?: unknown; message?: unknown; stack?: unknown };
+      return { name: String(name ?? 'Error'), message: String(message), stack: typeof stack === 'string' ? stack : undefined };
+    }
+    return { name: 'Error', message: `Script threw a non-Error value: ${String(dumped)}` };
+  }
+
+  private classify(error: GuestError): GuestError {
+    if (error.name !== 'InternalError' && error.name !== 'RangeError') return error;
+    if (/out of memory/i.test(error.message)) {
+      return { ...limitError('memoryMb', this.limits, 'MemoryLimitError', 'Script exceeded'), stack: error.stack };
+    }
+    if (/stack overflow|call stack size exceeded/i.test(error.message)) {
+      return { ...limitError('stackKb', this.limits, 'StackLimitError', 'Script exceeded'), stack: error.stack };
+    }
+    return error;
+  }
+
+  private finish(message: WorkerToHost): void {
+    if (this.finished) return;
+    this.finished = true;
+    post(message);
+    this.dispose();
+  }
+
+  private dispose(): void {
+    for (const deferred of this.inFlight.values()) deferred.dispose();
+    this.inFlight.clear();
+    for (const handle of this.handles.reverse()) if (handle.alive) handle.dispose();
+    this.context.dispose();
+    this.runtime.dispose();
+  }
+}
+
+async function main(): Promise<void> {
+  const quickjs = await newQuickJSWASMModuleFromVariant(newVariant(releaseSync, { wasmModule }));
+  let current: GuestRun | undefined;
+  port!.on('message', (message: HostToWorker) => {
+    try {
+      if (message.type === 'run') {
+        current = new GuestRun(quickjs, message.runId, message.limits);
+        current.start(message.code, message.fileName, message.bindings);
+      } else if (current?.runId === message.runId) {
+        if (message.type === 'call-result') current.settleCall(message);
+        else current.cancel(message.reason);
+      }
+    } catch (error) {
+      // Anything that escapes the run's own handling means QuickJS may be in a bad state: report it
+      // and end this worker so the pool starts a clean one.
+      const text = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+      post({ type: 'done', runId: current?.runId ?? -1, ok: false, error: { name: 'SandboxError', message: `The sandbox failed: ${text}` } });
+      process.exit(1);
+    }
+  });
+  post({ type: 'ready' });
+}
+
+void main();
