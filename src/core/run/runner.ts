@@ -99,11 +99,19 @@ function mapStack(stack: string | undefined, script: PreparedScript, fileName: s
   return frames.length > 0 ? foldFrames(frames).join('\n') : undefined;
 }
 
-function errorPosition(stack: string | undefined, script: PreparedScript): { line?: number; column?: number } {
-  const match = stack ? FRAME.exec(stack) : null;
-  if (!match) return {};
-  const original = script.originalPosition(Number(match[1]), Number(match[2]));
-  return original ? { line: original.line, column: original.column } : {};
+/**
+ * The script position an error belongs to: its first frame in the script, skipping the frames of
+ * an error class's own constructor (QuickJS lists them; the line that said `new` is what matters).
+ */
+function errorPosition(error: GuestError, script: PreparedScript): { line?: number; column?: number } {
+  for (const frame of (error.stack ?? '').split('\n')) {
+    const match = FRAME.exec(frame);
+    if (!match) continue;
+    if (frame.trim().startsWith(`at ${error.name} (`)) continue;
+    const original = script.originalPosition(Number(match[1]), Number(match[2]));
+    if (original) return { line: original.line, column: original.column };
+  }
+  return {};
 }
 
 export class ScriptRunner {
@@ -249,7 +257,7 @@ export class ScriptRunner {
   }
 
   private toRunError(error: GuestError, script: PreparedScript, fileName: string, calls: readonly LiveCall[]): RunError {
-    const position = errorPosition(error.stack, script);
+    const position = errorPosition(error, script);
     return {
       name: error.name,
       message: `${error.message}\n${describeCallsAtFailure(calls)}`,

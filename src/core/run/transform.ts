@@ -3,7 +3,7 @@
 // JavaScript back to the script as written, so every error points at the user's own line.
 
 import { parse, type Expression, type Program } from 'acorn';
-import { TraceMap, originalPositionFor } from '@jridgewell/trace-mapping';
+import { TraceMap, traceSegment } from '@jridgewell/trace-mapping';
 import { transform, type TransformFailure } from 'esbuild';
 
 /** The file name QuickJS reports for the script; stack frames with it belong to the user. */
@@ -60,11 +60,15 @@ function isFunctionExpression(expression: Expression): boolean {
 function loneFunction(program: Program): { start: number; end: number } | undefined {
   const wrapper = program.body[0];
   if (wrapper?.type !== 'ExpressionStatement' || wrapper.expression.type !== 'CallExpression') return undefined;
-  const arrow = wrapper.expression.callee;
+  let arrow = wrapper.expression.callee;
+  while (arrow.type === 'ParenthesizedExpression') arrow = arrow.expression;
   if (arrow.type !== 'ArrowFunctionExpression' || arrow.body.type !== 'BlockStatement') return undefined;
   const statements = arrow.body.body;
   const only = statements[0];
-  if (statements.length !== 1 || only?.type !== 'ExpressionStatement' || !isFunctionExpression(only.expression)) return undefined;
+  if (statements.length !== 1 || only?.type !== 'ExpressionStatement') return undefined;
+  let inner = only.expression;
+  while (inner.type === 'ParenthesizedExpression') inner = inner.expression;
+  if (!isFunctionExpression(inner)) return undefined;
   return { start: only.expression.start, end: only.expression.end };
 }
 
@@ -100,7 +104,7 @@ export async function prepareScript(source: string, language: ScriptLanguage): P
 
   let code = output.code.replace(/;\s*$/, '');
   let shifted: { line: number; column: number } | undefined;
-  const program = parse(code, { ecmaVersion: 'latest', sourceType: 'script' });
+  const program = parse(code, { ecmaVersion: 'latest', sourceType: 'script', preserveParens: true });
   const lone = loneFunction(program);
   if (lone) {
     code = code.slice(0, lone.start) + CALL_PREFIX + code.slice(lone.start, lone.end) + CALL_SUFFIX + code.slice(lone.end);
@@ -108,18 +112,28 @@ export async function prepareScript(source: string, language: ScriptLanguage): P
   }
 
   const map = new TraceMap(output.map);
+  const inputLines = (OPEN + body + CLOSE).split('\n');
+  const outputLines = output.code.split('\n');
   const sourceLines = body.split('\n').length;
   return {
     code,
     originalPosition(line, column) {
-      let generatedColumn = column;
+      let generated = column - 1;
       if (shifted && line === shifted.line && column > shifted.column) {
-        generatedColumn = Math.max(shifted.column, column - CALL_PREFIX.length);
+        generated = Math.max(shifted.column, column - CALL_PREFIX.length) - 1;
       }
-      const original = originalPositionFor(map, { line, column: generatedColumn - 1 });
-      // Line 1 of the transformed input is the wrapper's opening, the line after the script its close.
-      if (original.line === null || original.line < 2 || original.line - 1 > sourceLines) return undefined;
-      return { line: original.line - 1, column: original.column + 1 };
+      const segment = traceSegment(map, line - 1, generated);
+      if (!segment || segment.length < 4) return undefined;
+      const [segmentColumn, , inputLine = 0, inputColumn = 0] = segment;
+      // Line 0 of the transformed input is the wrapper's opening, the line after the script its close.
+      if (inputLine < 1 || inputLine > sourceLines) return undefined;
+      // A segment starts at a token; QuickJS may point inside it (at a property after a dot).
+      // Step forward by the same amount when the text between is unchanged by the transform.
+      const offset = generated - segmentColumn;
+      const outputText = outputLines[line - 1]?.slice(segmentColumn, generated) ?? '';
+      const inputText = inputLines[inputLine]?.slice(inputColumn, inputColumn + offset) ?? '';
+      const exact = offset > 0 && outputText === inputText;
+      return { line: inputLine, column: inputColumn + (exact ? offset : 0) + 1 };
     },
   };
 }

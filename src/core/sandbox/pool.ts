@@ -7,7 +7,7 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { LIMIT_DESCRIPTIONS, type Limits } from './limits';
+import { DEFAULT_LIMITS, LIMIT_DESCRIPTIONS, type Limits } from './limits';
 import { CLOCK_SLOTS, type Bindings, type GuestError, type HostToWorker, type LogLevel, type WorkerToHost } from './protocol';
 
 /** What a sandboxed execution needs from its caller while it runs. */
@@ -61,10 +61,15 @@ class SandboxWorker {
   private exitListener: ((reason: string) => void) | undefined;
   alive = true;
 
-  constructor(script: SandboxAssets['worker'], wasmModule: WebAssembly.Module) {
+  constructor(
+    script: SandboxAssets['worker'],
+    wasmModule: WebAssembly.Module,
+    /** Workers are made for one memory limit: it is the size their WebAssembly memory may reach. */
+    readonly memoryMb: number,
+  ) {
     this.thread = new Worker('file' in script ? script.file : script.eval, {
       eval: 'eval' in script,
-      workerData: { wasmModule, clock: this.clock.buffer },
+      workerData: { wasmModule, clock: this.clock.buffer, memoryMb },
       // The guest heap lives in wasm memory, not in these; they bound the worker's own JS.
       resourceLimits: { maxOldGenerationSizeMb: 256 },
       stdout: false,
@@ -114,7 +119,7 @@ class SandboxWorker {
 }
 
 export interface SandboxPoolOptions {
-  /** Warm workers kept between runs. */
+  /** Warm workers kept between runs (across all memory limits). */
   readonly maxIdle?: number;
 }
 
@@ -131,16 +136,16 @@ export class SandboxPool {
   }
 
   /** Starts a worker ahead of the first run, so that run does not pay for it. */
-  async warm(): Promise<void> {
-    if (this.idle.length > 0) return;
-    const worker = await this.spawn();
-    this.release(worker);
+  async warm(memoryMb: number = DEFAULT_LIMITS.memoryMb): Promise<void> {
+    if (this.idle.some((worker) => worker.memoryMb === memoryMb)) return;
+    this.release(await this.spawn(memoryMb));
   }
 
   async execute(request: SandboxRequest, hooks: SandboxHooks): Promise<SandboxOutcome> {
     if (this.disposed) throw new Error('The sandbox pool has been disposed');
     if (request.signal.aborted) return { ok: false, error: abortError(request) };
-    const worker = this.takeIdle() ?? (await this.spawn());
+    const memoryMb = request.limits.memoryMb;
+    const worker = this.takeIdle(memoryMb) ?? (await this.spawn(memoryMb));
     this.busy.add(worker);
     const runId = this.nextRunId++;
 
@@ -148,7 +153,7 @@ export class SandboxPool {
       let settled = false;
       let killTimer: NodeJS.Timeout | undefined;
 
-      const settle = (outcome: SandboxOutcome, healthy: boolean): void => {
+      const settle = (outcome: SandboxOutcome, reusable: boolean): void => {
         if (settled) return;
         settled = true;
         clearInterval(watchdog);
@@ -156,7 +161,7 @@ export class SandboxPool {
         request.signal.removeEventListener('abort', onAbort);
         worker.detach();
         this.busy.delete(worker);
-        if (healthy && worker.alive) this.release(worker);
+        if (reusable && worker.alive) this.release(worker);
         else worker.terminate();
         resolve(outcome);
       };
@@ -205,7 +210,10 @@ export class SandboxPool {
               );
               return;
             case 'done':
-              settle(message.ok ? { ok: true, resultJson: message.resultJson } : { ok: false, error: message.error }, true);
+              settle(
+                message.ok ? { ok: true, resultJson: message.resultJson } : { ok: false, error: message.error },
+                message.reusable !== false,
+              );
               return;
           }
         },
@@ -224,31 +232,35 @@ export class SandboxPool {
     this.idle.length = 0;
   }
 
-  private async spawn(): Promise<SandboxWorker> {
+  private async spawn(memoryMb: number): Promise<SandboxWorker> {
     this.assets ??= (async () => {
       const { worker, wasmFile } = locateAssets();
       return { worker, wasmModule: await WebAssembly.compile(await readFile(wasmFile)) };
     })();
     const { worker: script, wasmModule } = await this.assets;
-    const worker = new SandboxWorker(script, wasmModule);
+    const worker = new SandboxWorker(script, wasmModule, memoryMb);
     await worker.ready;
     return worker;
   }
 
-  private takeIdle(): SandboxWorker | undefined {
-    for (let worker = this.idle.pop(); worker; worker = this.idle.pop()) {
-      if (worker.alive) return worker;
+  private takeIdle(memoryMb: number): SandboxWorker | undefined {
+    for (let i = this.idle.length - 1; i >= 0; i--) {
+      const worker = this.idle[i]!;
+      if (!worker.alive) this.idle.splice(i, 1);
+      else if (worker.memoryMb === memoryMb) return this.idle.splice(i, 1)[0];
     }
     return undefined;
   }
 
   private release(worker: SandboxWorker): void {
-    if (this.disposed || this.idle.length >= this.maxIdle) {
+    if (this.disposed) {
       worker.terminate();
       return;
     }
     worker.detach();
     this.idle.push(worker);
+    // The least recently used workers go first.
+    while (this.idle.length > this.maxIdle) this.idle.shift()!.terminate();
   }
 }
 

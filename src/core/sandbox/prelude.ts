@@ -12,7 +12,15 @@ export const PRELUDE_SOURCE = String.raw`(function (host, bindingsJson) {
   'use strict';
   const hostCall = host.call;
   const hostLog = host.log;
-  const bindings = JSON.parse(bindingsJson);
+  // Captured now: a script may replace the globals, and must only break itself by doing so.
+  const stringify = JSON.stringify;
+  const parseJson = JSON.parse;
+  const keysOf = Object.keys;
+  const isArray = Array.isArray;
+  const defineProperty = Object.defineProperty;
+  const freeze = Object.freeze;
+  const createObject = Object.create;
+  const bindings = parseJson(bindingsJson);
 
   class ToolError extends Error {
     constructor(server, tool) {
@@ -44,8 +52,10 @@ export const PRELUDE_SOURCE = String.raw`(function (host, bindingsJson) {
   // first thing JSON cannot carry. Undefined object properties are dropped and undefined array
   // items become null, exactly as JSON.stringify does.
   function checkJson(root, rootPath) {
+    // The stack of containers above the current value, kept without array methods.
     const ancestors = [];
     const ancestorPaths = [];
+    let depth = 0;
     function visit(value, path) {
       if (value === null || typeof value === 'undefined') return;
       const kind = kindOf(value);
@@ -54,27 +64,32 @@ export const PRELUDE_SOURCE = String.raw`(function (host, bindingsJson) {
         throw new TypeError(path + ' is ' + kind + ', which cannot be sent as JSON' + hint);
       }
       if (typeof value !== 'object') return;
-      const seenAt = ancestors.indexOf(value);
-      if (seenAt !== -1) {
-        throw new TypeError(path + ' refers back to ' + ancestorPaths[seenAt] + ' (a cycle), which cannot be sent as JSON');
+      for (let i = 0; i < depth; i++) {
+        if (ancestors[i] === value) {
+          throw new TypeError(path + ' refers back to ' + ancestorPaths[i] + ' (a cycle), which cannot be sent as JSON');
+        }
       }
       if (typeof value.toJSON === 'function') return;
-      ancestors.push(value);
-      ancestorPaths.push(path);
-      if (Array.isArray(value)) {
+      ancestors[depth] = value;
+      ancestorPaths[depth] = path;
+      depth++;
+      if (isArray(value)) {
         for (let i = 0; i < value.length; i++) visit(value[i], path + '[' + i + ']');
       } else {
-        for (const key of Object.keys(value)) visit(value[key], /^[A-Za-z_$][\w$]*$/.test(key) ? path + '.' + key : path + '[' + JSON.stringify(key) + ']');
+        const keys = keysOf(value);
+        for (let i = 0; i < keys.length; i++) {
+          const key = keys[i];
+          visit(value[key], /^[A-Za-z_$][\w$]*$/.test(key) ? path + '.' + key : path + '[' + stringify(key) + ']');
+        }
       }
-      ancestors.pop();
-      ancestorPaths.pop();
+      depth--;
     }
     visit(root, rootPath);
   }
 
   function toJson(value, rootPath) {
     checkJson(value, rootPath);
-    return JSON.stringify(value);
+    return stringify(value);
   }
 
   // A loggable copy of any value: JSON-shaped, with markers for what JSON cannot show.
@@ -117,18 +132,18 @@ export const PRELUDE_SOURCE = String.raw`(function (host, bindingsJson) {
       if (typeof value === 'string') text += value;
       else {
         const copy = loggable(value, [], 0);
-        text += typeof copy === 'string' ? copy : JSON.stringify(copy);
+        text += typeof copy === 'string' ? copy : stringify(copy);
       }
     }
     return text;
   }
 
-  const consoleObject = Object.create(null);
+  const consoleObject = createObject(null);
   for (const [method, level] of [['log', 'log'], ['info', 'info'], ['warn', 'warn'], ['error', 'error'], ['debug', 'log'], ['trace', 'log']]) {
     consoleObject[method] = function () { hostLog(level, formatArgs(arguments)); };
   }
-  Object.defineProperty(globalThis, 'console', { value: Object.freeze(consoleObject), writable: false, configurable: false, enumerable: false });
-  Object.defineProperty(globalThis, 'ToolError', { value: ToolError, writable: false, configurable: false, enumerable: false });
+  defineProperty(globalThis, 'console', { value: freeze(consoleObject), writable: false, configurable: false, enumerable: false });
+  defineProperty(globalThis, 'ToolError', { value: ToolError, writable: false, configurable: false, enumerable: false });
 
   function describeArg(value) {
     if (value === null) return 'null';
@@ -152,24 +167,24 @@ export const PRELUDE_SOURCE = String.raw`(function (host, bindingsJson) {
         return Promise.reject(error);
       }
       return hostCall(server, tool, json).then(
-        (resultJson) => (resultJson === undefined ? undefined : JSON.parse(resultJson)),
+        (resultJson) => (resultJson === undefined ? undefined : parseJson(resultJson)),
         (message) => {
           failure.message = 'Tool "' + tool + '" on server "' + server + '" failed: ' + message;
           throw failure;
         },
       );
     };
-    Object.defineProperty(call, 'name', { value: fn });
+    defineProperty(call, 'name', { value: fn });
     return call;
   }
 
-  for (const namespace of Object.keys(bindings)) {
-    const functions = Object.create(null);
-    for (const fn of Object.keys(bindings[namespace])) {
+  for (const namespace of keysOf(bindings)) {
+    const functions = createObject(null);
+    for (const fn of keysOf(bindings[namespace])) {
       const [server, tool] = bindings[namespace][fn];
       functions[fn] = makeTool(namespace, fn, server, tool);
     }
-    Object.defineProperty(globalThis, namespace, { value: Object.freeze(functions), writable: false, configurable: false, enumerable: true });
+    defineProperty(globalThis, namespace, { value: freeze(functions), writable: false, configurable: false, enumerable: true });
   }
 
   return {
@@ -178,10 +193,10 @@ export const PRELUDE_SOURCE = String.raw`(function (host, bindingsJson) {
     },
     describeError(error) {
       if (error instanceof Error) {
-        return JSON.stringify({ name: String(error.name), message: String(error.message), stack: typeof error.stack === 'string' ? error.stack : undefined });
+        return stringify({ name: String(error.name), message: String(error.message), stack: typeof error.stack === 'string' ? error.stack : undefined });
       }
       const copy = loggable(error, [], 0);
-      return JSON.stringify({ name: 'Error', message: 'Script threw a non-Error value: ' + (typeof copy === 'string' ? copy : JSON.stringify(copy)) });
+      return stringify({ name: 'Error', message: 'Script threw a non-Error value: ' + (typeof copy === 'string' ? copy : stringify(copy)) });
     },
   };
 })`;

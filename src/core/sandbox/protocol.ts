@@ -27,8 +27,8 @@ export type WorkerToHost =
   | { readonly type: 'ready' }
   | { readonly type: 'log'; readonly runId: number; readonly level: LogLevel; readonly text: string }
   | { readonly type: 'call'; readonly runId: number; readonly callId: number; readonly server: string; readonly tool: string; readonly argsJson: string }
-  | { readonly type: 'done'; readonly runId: number; readonly ok: true; readonly resultJson: string | undefined }
-  | { readonly type: 'done'; readonly runId: number; readonly ok: false; readonly error: GuestError };
+  | { readonly type: 'done'; readonly runId: number; readonly reusable?: boolean; readonly ok: true; readonly resultJson: string | undefined }
+  | { readonly type: 'done'; readonly runId: number; readonly reusable?: boolean; readonly ok: false; readonly error: GuestError };
 
 /**
  * Shared memory a worker writes while guest code runs, so the host can tell a guest that is

@@ -21,11 +21,24 @@ import type { Bindings, GuestError, HostToWorker, LogLevel, WorkerToHost } from 
 interface WorkerData {
   readonly wasmModule: WebAssembly.Module;
   readonly clock: SharedArrayBuffer;
+  /** The guest heap this worker's runs may use, on top of the engine's fixed base. */
+  readonly memoryMb: number;
 }
 
 const port = parentPort;
 if (!port) throw new Error('sandbox-worker must run in a worker thread');
-const { wasmModule, clock: clockBuffer } = workerData as WorkerData;
+const { wasmModule, clock: clockBuffer, memoryMb } = workerData as WorkerData;
+
+// QuickJS's own memory limit cannot count bytes in this build (emscripten reports no usable
+// allocation sizes), so the hard cap is the WebAssembly memory itself: the module imports it, and
+// a memory that cannot grow past its maximum makes malloc fail, which QuickJS reports as
+// "out of memory". The base holds the engine's static data, stack and initial heap.
+const WASM_PAGE = 64 * 1024;
+const BASE_BYTES = 16 * 1024 * 1024;
+const wasmMemory = new WebAssembly.Memory({
+  initial: BASE_BYTES / WASM_PAGE,
+  maximum: (BASE_BYTES + memoryMb * 1024 * 1024) / WASM_PAGE,
+});
 const clock = new Float64Array(clockBuffer);
 
 const epochNow = (): number => performance.timeOrigin + performance.now();
@@ -290,11 +303,17 @@ class GuestRun {
     return error;
   }
 
-  private finish(message: WorkerToHost): void {
+  /** Disposes the run, then reports it; a worker whose QuickJS could not be cleaned up is retired. */
+  private finish(message: Extract<WorkerToHost, { type: 'done' }>): void {
     if (this.finished) return;
     this.finished = true;
-    post(message);
-    this.dispose();
+    let reusable = true;
+    try {
+      this.dispose();
+    } catch {
+      reusable = false;
+    }
+    post({ ...message, reusable });
   }
 
   private dispose(): void {
@@ -307,7 +326,7 @@ class GuestRun {
 }
 
 async function main(): Promise<void> {
-  const quickjs = await newQuickJSWASMModuleFromVariant(newVariant(releaseSync, { wasmModule }));
+  const quickjs = await newQuickJSWASMModuleFromVariant(newVariant(releaseSync, { wasmModule, wasmMemory }));
   let current: GuestRun | undefined;
   port!.on('message', (message: HostToWorker) => {
     try {
@@ -322,7 +341,7 @@ async function main(): Promise<void> {
       // Anything that escapes the run's own handling means QuickJS may be in a bad state: report it
       // and end this worker so the pool starts a clean one.
       const text = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-      post({ type: 'done', runId: current?.runId ?? -1, ok: false, error: { name: 'SandboxError', message: `The sandbox failed: ${text}` } });
+      post({ type: 'done', runId: current?.runId ?? -1, ok: false, reusable: false, error: { name: 'SandboxError', message: `The sandbox failed: ${text}` } });
       process.exit(1);
     }
   });
