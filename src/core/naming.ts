@@ -53,15 +53,18 @@ export function isSafeIdentifier(id: string, kind: 'namespace' | 'function'): bo
 }
 
 /**
- * Assigns each name a unique, valid identifier. Names are visited in sorted order so the result
- * does not depend on the order a server happens to list them; a clash with a reserved word takes a
- * trailing underscore, and a clash between two names takes a numeric suffix (`getUser`, `getUser2`).
+ * Assigns each name a unique, valid identifier. The result does not depend on the order a server
+ * happens to list its names: names that are already identifiers are served first, then the others
+ * in sorted order. A clash with a reserved word takes a trailing underscore, and a clash between
+ * two names a numeric suffix (`getUser`, `getUser2`).
  */
 export function assignIdentifiers(
   names: Iterable<string>,
   kind: 'namespace' | 'function',
 ): Map<string, string> {
-  const sorted = [...new Set(names)].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  // A name that already is its own identifier keeps it; then the rest, in sorted order.
+  const unique = [...new Set(names)].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  const sorted = [...unique.filter((name) => camelIdentifier(name) === name), ...unique.filter((name) => camelIdentifier(name) !== name)];
   const taken = new Set<string>();
   const assigned = new Map<string, string>();
   for (const name of sorted) {

@@ -44,14 +44,22 @@ interface LiveCall {
   readonly started: number;
   readonly abort: AbortController;
   done: boolean;
+  /** Ended by the run (its end, its wall clock, its cancellation) rather than by the tool. */
+  cancelled: boolean;
 }
 
 const MAX_LISTED_CALLS = 10;
 
+const CANCEL_MESSAGES: Readonly<Record<string, string>> = {
+  wall: "Cancelled: the run hit its wall-clock limit before the call finished",
+  cancelled: 'Cancelled: the run was cancelled before the call finished',
+  'run-ended': 'Cancelled: the run ended before the call finished',
+};
+
 /** Says which calls had finished (and which were still running) when a run failed. */
 function describeCallsAtFailure(calls: readonly LiveCall[]): string {
-  const finished = calls.filter((call) => call.done);
-  const running = calls.filter((call) => !call.done);
+  const finished = calls.filter((call) => call.done && !call.cancelled);
+  const running = calls.filter((call) => !call.done || call.cancelled);
   const list = (items: readonly LiveCall[], withOutcome: boolean): string => {
     const shown = items.slice(0, MAX_LISTED_CALLS).map(({ record }) => {
       const name = `${record.server}.${record.tool}`;
@@ -166,8 +174,9 @@ export class ScriptRunner {
         if (call.done) continue;
         call.abort.abort('run-ended');
         call.done = true;
+        call.cancelled = true;
         call.record.ok = false;
-        call.record.error = 'Cancelled: the run ended before the call finished';
+        call.record.error = CANCEL_MESSAGES['run-ended'];
         call.record.durationMs = performance.now() - call.started;
       }
       const runResult: RunResult = {
@@ -203,21 +212,26 @@ export class ScriptRunner {
         started: performance.now(),
         abort: new AbortController(),
         done: false,
+        cancelled: false,
       };
       calls.push(call);
       emit({ type: 'call-started', runId, callId, at: Date.now(), server, tool, args });
       const onRunAbort = (): void => call.abort.abort(runAbort.signal.reason);
       runAbort.signal.addEventListener('abort', onRunAbort, { once: true });
-      let timer: NodeJS.Timeout | undefined;
-      const timeout = new Promise<never>((_, reject) => {
-        timer = setTimeout(() => {
-          const message = `the call exceeded ${LIMIT_DESCRIPTIONS.callTimeoutMs(limits.callTimeoutMs)}`;
-          call.abort.abort('timeout');
-          reject(new Error(message));
-        }, limits.callTimeoutMs);
+      const timer = setTimeout(() => call.abort.abort('timeout'), limits.callTimeoutMs);
+      // Stop waiting the moment the call is cancelled, even if the tool ignores its signal.
+      const cancelled = new Promise<never>((_, reject) => {
+        call.abort.signal.addEventListener(
+          'abort',
+          () => {
+            const reason = call.abort.signal.reason;
+            reject(new Error(reason === 'timeout' ? `the call exceeded ${LIMIT_DESCRIPTIONS.callTimeoutMs(limits.callTimeoutMs)}` : CANCEL_MESSAGES[String(reason)] ?? 'Cancelled'));
+          },
+          { once: true },
+        );
       });
       try {
-        const value = await Promise.race([provider.callTool(server, tool, args, call.abort.signal), timeout]);
+        const value = await Promise.race([provider.callTool(server, tool, args, call.abort.signal), cancelled]);
         const json = value === undefined ? undefined : JSON.stringify(value);
         if (!call.done) {
           call.done = true;
@@ -229,6 +243,7 @@ export class ScriptRunner {
         const message = error instanceof Error ? error.message : String(error);
         if (!call.done) {
           call.done = true;
+          call.cancelled = call.abort.signal.aborted && call.abort.signal.reason !== 'timeout';
           Object.assign(call.record, { ok: false, durationMs: performance.now() - call.started, error: message });
           emit({ type: 'call-finished', runId, callId, at: Date.now(), ok: false, durationMs: call.record.durationMs, error: message });
         }

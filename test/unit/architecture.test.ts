@@ -1,0 +1,30 @@
+// Layering rules that keep the core usable outside VS Code (the CLI, tests, other hosts).
+
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { test } from 'node:test';
+
+function sourcesUnder(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory()) return sourcesUnder(full);
+    return entry.name.endsWith('.ts') ? [full] : [];
+  });
+}
+
+const root = path.resolve(__dirname, '../..');
+
+test('src/core never imports vscode', () => {
+  const files = sourcesUnder(path.join(root, 'src/core'));
+  assert.ok(files.length > 5, 'the core has sources');
+  const offenders = files.filter((file) => /from\s+['"]vscode['"]|require\(\s*['"]vscode['"]\s*\)|import\(\s*['"]vscode['"]\s*\)/.test(readFileSync(file, 'utf8')));
+  assert.deepEqual(offenders, []);
+});
+
+test('src/core does not reach up into the VS Code adapters or the CLI', () => {
+  const offenders = sourcesUnder(path.join(root, 'src/core')).filter((file) =>
+    /from\s+['"][./]*(\.\.\/)+(vscode|cli|extension)\b/.test(readFileSync(file, 'utf8')),
+  );
+  assert.deepEqual(offenders, []);
+});
