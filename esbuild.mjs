@@ -3,6 +3,7 @@
 //   node esbuild.mjs               development build (source maps, no minify)
 //   node esbuild.mjs --production  minified, no source maps (used by `vscode:prepublish`)
 //   node esbuild.mjs --watch       rebuild on change; prints markers the F5 task waits for
+//   node esbuild.mjs --bench       also bundle the benchmark (dist/bench.js), to measure shipped code
 import * as esbuild from 'esbuild';
 import { copyFile, mkdir } from 'node:fs/promises';
 import { createRequire } from 'node:module';
@@ -11,6 +12,7 @@ import path from 'node:path';
 const require = createRequire(import.meta.url);
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
+const bench = process.argv.includes('--bench');
 const outdir = path.resolve('dist');
 const { version } = require('./package.json');
 
@@ -64,6 +66,8 @@ const builds = [
     plugins: [reporter],
   },
 ];
+
+if (bench) builds.push({ ...node, entryPoints: { bench: 'bench/run.ts' }, outdir });
 
 await mkdir(outdir, { recursive: true });
 await copyFile(require.resolve('@jitl/quickjs-wasmfile-release-sync/wasm'), path.join(outdir, 'quickjs.wasm'));

@@ -3,14 +3,14 @@
 // timeouts, and turn whatever happened into a RunResult and a stream of trace events.
 
 import { randomUUID } from 'node:crypto';
-import { setMaxListeners } from 'node:events';
 import { assignIdentifiers } from '../naming';
 import { noTools, type ToolInfo, type ToolProvider } from '../provider';
-import { LIMIT_DESCRIPTIONS, resolveLimits, type Limits } from '../sandbox/limits';
+import { resolveLimits, type Limits } from '../sandbox/limits';
 import { SandboxPool } from '../sandbox/pool';
 import type { Bindings, GuestError } from '../sandbox/protocol';
 import { PRELUDE_FILE } from '../sandbox/prelude';
-import type { CallRecord, LogEntry, RunError, RunResult, RunSource, TraceEvent } from './trace';
+import { CallLedger } from './calls';
+import type { LogEntry, RunError, RunResult, RunSource, TraceEvent } from './trace';
 import { SCRIPT_FILE, ScriptSyntaxError, languageOf, prepareScript, type PreparedScript, type ScriptLanguage } from './transform';
 
 export interface RunOptions {
@@ -37,40 +37,6 @@ export function bindTools(tools: readonly ToolInfo[]): Bindings {
     bindings[namespaces.get(server)!] = functions;
   }
   return bindings;
-}
-
-interface LiveCall {
-  readonly record: { server: string; tool: string; args: unknown; ok: boolean; durationMs: number; error?: string };
-  readonly started: number;
-  readonly abort: AbortController;
-  done: boolean;
-  /** Ended by the run (its end, its wall clock, its cancellation) rather than by the tool. */
-  cancelled: boolean;
-}
-
-const MAX_LISTED_CALLS = 10;
-
-const CANCEL_MESSAGES: Readonly<Record<string, string>> = {
-  wall: "Cancelled: the run hit its wall-clock limit before the call finished",
-  cancelled: 'Cancelled: the run was cancelled before the call finished',
-  'run-ended': 'Cancelled: the run ended before the call finished',
-};
-
-/** Says which calls had finished (and which were still running) when a run failed. */
-function describeCallsAtFailure(calls: readonly LiveCall[]): string {
-  const finished = calls.filter((call) => call.done && !call.cancelled);
-  const running = calls.filter((call) => !call.done || call.cancelled);
-  const list = (items: readonly LiveCall[], withOutcome: boolean): string => {
-    const shown = items.slice(0, MAX_LISTED_CALLS).map(({ record }) => {
-      const name = `${record.server}.${record.tool}`;
-      return withOutcome ? `${name} (${record.ok ? 'ok' : 'failed'})` : name;
-    });
-    if (items.length > MAX_LISTED_CALLS) shown.push(`and ${items.length - MAX_LISTED_CALLS} more`);
-    return shown.join(', ');
-  };
-  let text = finished.length === 0 ? 'No tool call had completed.' : `Tool calls completed before the failure: ${list(finished, true)}.`;
-  if (running.length > 0) text += ` Still running, then cancelled: ${list(running, false)}.`;
-  return text;
 }
 
 const FRAME = /<script>:(\d+):(\d+)/;
@@ -154,12 +120,11 @@ export class ScriptRunner {
       }
     };
     const logs: LogEntry[] = [];
-    const calls: LiveCall[] = [];
+    const calls = new CallLedger(runId, provider, limits, emit);
 
     // One controller ends everything the run started: the wall clock, the caller's cancellation.
     const runAbort = new AbortController();
-    // Every in-flight call listens on it; a script may make thousands.
-    setMaxListeners(0, runAbort.signal);
+    runAbort.signal.addEventListener('abort', () => calls.cancelAll(runAbort.signal.reason === 'wall' ? 'wall' : 'cancelled'), { once: true });
     const wallTimer = setTimeout(() => runAbort.abort('wall'), limits.wallTimeoutMs);
     const onCallerAbort = (): void => runAbort.abort('cancelled');
     options.signal?.addEventListener('abort', onCallerAbort, { once: true });
@@ -170,20 +135,12 @@ export class ScriptRunner {
     const finish = (error: RunError | null, result: unknown): RunResult => {
       clearTimeout(wallTimer);
       options.signal?.removeEventListener('abort', onCallerAbort);
-      for (const call of calls) {
-        if (call.done) continue;
-        call.abort.abort('run-ended');
-        call.done = true;
-        call.cancelled = true;
-        call.record.ok = false;
-        call.record.error = CANCEL_MESSAGES['run-ended'];
-        call.record.durationMs = performance.now() - call.started;
-      }
+      calls.cancelAll('run-ended');
       const runResult: RunResult = {
         ok: error === null,
         result: error === null ? result : undefined,
         logs,
-        calls: calls.map((call) => call.record as CallRecord),
+        calls: calls.records(),
         error,
         durationMs: performance.now() - started,
       };
@@ -204,56 +161,6 @@ export class ScriptRunner {
       return finish({ name: 'SetupError', message: `Could not prepare the run: ${message}` }, undefined);
     }
 
-    const callTool = async (server: string, tool: string, argsJson: string) => {
-      const args: unknown = JSON.parse(argsJson);
-      const callId = calls.length + 1;
-      const call: LiveCall = {
-        record: { server, tool, args, ok: false, durationMs: 0 },
-        started: performance.now(),
-        abort: new AbortController(),
-        done: false,
-        cancelled: false,
-      };
-      calls.push(call);
-      emit({ type: 'call-started', runId, callId, at: Date.now(), server, tool, args });
-      const onRunAbort = (): void => call.abort.abort(runAbort.signal.reason);
-      runAbort.signal.addEventListener('abort', onRunAbort, { once: true });
-      const timer = setTimeout(() => call.abort.abort('timeout'), limits.callTimeoutMs);
-      // Stop waiting the moment the call is cancelled, even if the tool ignores its signal.
-      const cancelled = new Promise<never>((_, reject) => {
-        call.abort.signal.addEventListener(
-          'abort',
-          () => {
-            const reason = call.abort.signal.reason;
-            reject(new Error(reason === 'timeout' ? `the call exceeded ${LIMIT_DESCRIPTIONS.callTimeoutMs(limits.callTimeoutMs)}` : CANCEL_MESSAGES[String(reason)] ?? 'Cancelled'));
-          },
-          { once: true },
-        );
-      });
-      try {
-        const value = await Promise.race([provider.callTool(server, tool, args, call.abort.signal), cancelled]);
-        const json = value === undefined ? undefined : JSON.stringify(value);
-        if (!call.done) {
-          call.done = true;
-          Object.assign(call.record, { ok: true, durationMs: performance.now() - call.started });
-          emit({ type: 'call-finished', runId, callId, at: Date.now(), ok: true, durationMs: call.record.durationMs, result: value });
-        }
-        return { ok: true as const, json };
-      } catch (error) {
-        const message = error instanceof Error ? error.message : String(error);
-        if (!call.done) {
-          call.done = true;
-          call.cancelled = call.abort.signal.aborted && call.abort.signal.reason !== 'timeout';
-          Object.assign(call.record, { ok: false, durationMs: performance.now() - call.started, error: message });
-          emit({ type: 'call-finished', runId, callId, at: Date.now(), ok: false, durationMs: call.record.durationMs, error: message });
-        }
-        return { ok: false as const, message };
-      } finally {
-        clearTimeout(timer);
-        runAbort.signal.removeEventListener('abort', onRunAbort);
-      }
-    };
-
     const outcome = await this.pool.execute(
       { code: script.code, fileName: SCRIPT_FILE, bindings, limits, signal: runAbort.signal },
       {
@@ -261,7 +168,7 @@ export class ScriptRunner {
           logs.push({ level, text });
           emit({ type: 'log', runId, at: Date.now(), level, text });
         },
-        call: callTool,
+        call: (server, tool, argsJson) => calls.call(server, tool, argsJson),
       },
     );
 
@@ -271,11 +178,11 @@ export class ScriptRunner {
     return finish(this.toRunError(outcome.error, script, fileName, calls), undefined);
   }
 
-  private toRunError(error: GuestError, script: PreparedScript, fileName: string, calls: readonly LiveCall[]): RunError {
+  private toRunError(error: GuestError, script: PreparedScript, fileName: string, calls: CallLedger): RunError {
     const position = errorPosition(error, script);
     return {
       name: error.name,
-      message: `${error.message}\n${describeCallsAtFailure(calls)}`,
+      message: `${error.message}\n${calls.describeAtFailure()}`,
       ...position,
       stack: mapStack(error.stack, script, fileName),
       ...(error.limit ? { limit: error.limit } : {}),

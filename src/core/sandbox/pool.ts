@@ -53,6 +53,11 @@ function locateAssets(): SandboxAssets {
   };
 }
 
+/** The QuickJS WebAssembly file the sandbox instantiates (for baselines measured beside it). */
+export function sandboxWasmFile(): string {
+  return locateAssets().wasmFile;
+}
+
 class SandboxWorker {
   readonly clock = new Float64Array(new SharedArrayBuffer(CLOCK_SLOTS * Float64Array.BYTES_PER_ELEMENT));
   readonly thread: Worker;
@@ -71,7 +76,7 @@ class SandboxWorker {
       eval: 'eval' in script,
       workerData: { wasmModule, clock: this.clock.buffer, memoryMb },
       // The guest heap lives in wasm memory, not in these; they bound the worker's own JS.
-      resourceLimits: { maxOldGenerationSizeMb: 256 },
+      resourceLimits: { maxOldGenerationSizeMb: 96, maxYoungGenerationSizeMb: 8 },
       stdout: false,
       stderr: false,
     });
