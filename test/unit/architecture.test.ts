@@ -28,3 +28,17 @@ test('src/core does not reach up into the VS Code adapters or the CLI', () => {
   );
   assert.deepEqual(offenders, []);
 });
+
+test('every command in the command table is contributed in package.json, and the reverse', () => {
+  const table = readFileSync(path.join(root, 'src/vscode/commands.ts'), 'utf8');
+  const inTable = [...table.matchAll(/^\s+'(codemode\.[A-Za-z]+)':/gm)].map((match) => match[1]).sort();
+  const manifest = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as { contributes: { commands: { command: string }[] } };
+  const contributed = manifest.contributes.commands.map((command) => command.command).sort();
+  assert.ok(inTable.length > 0);
+  assert.deepEqual(inTable, contributed);
+});
+
+test('engines.vscode matches the pinned @types/vscode', () => {
+  const manifest = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as { engines: { vscode: string }; devDependencies: Record<string, string> };
+  assert.equal(manifest.engines.vscode, `^${manifest.devDependencies['@types/vscode']}`);
+});

@@ -1,0 +1,22 @@
+// Every command the extension contributes, in one table. package.json's `contributes.commands`
+// lists the same ids; a test checks the two agree.
+
+import * as vscode from 'vscode';
+import type { CodeModeContext } from './context';
+import { runActiveFile, runSelection } from './runCommands';
+import { showRunPanel } from './runPanel';
+
+type Command = (ctx: CodeModeContext) => (...args: unknown[]) => unknown;
+
+export const COMMANDS: Readonly<Record<string, Command>> = {
+  'codemode.runFile': (ctx) => (uri: unknown) => runActiveFile(ctx, uri instanceof vscode.Uri ? uri : undefined),
+  'codemode.runSelection': (ctx) => () => runSelection(ctx),
+  'codemode.showRuns': (ctx) => () => showRunPanel(ctx),
+  'codemode.showLogs': (ctx) => () => ctx.log.show(),
+};
+
+export function registerCommands(ctx: CodeModeContext): void {
+  for (const [id, command] of Object.entries(COMMANDS)) {
+    ctx.register(vscode.commands.registerCommand(id, command(ctx)));
+  }
+}

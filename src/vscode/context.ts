@@ -1,0 +1,25 @@
+// The one object a feature receives: it owns the extension's disposables, its logger and the
+// script runner, so features register themselves without reaching for globals.
+
+import * as vscode from 'vscode';
+import { ScriptRunner } from '../core/run/runner';
+
+export class CodeModeContext implements vscode.Disposable {
+  readonly log: vscode.LogOutputChannel;
+  readonly runner = new ScriptRunner();
+  private readonly disposables: vscode.Disposable[] = [];
+
+  constructor(readonly extension: vscode.ExtensionContext) {
+    this.log = this.register(vscode.window.createOutputChannel('Code Mode', { log: true }));
+    this.register({ dispose: () => this.runner.dispose() });
+  }
+
+  register<T extends vscode.Disposable>(disposable: T): T {
+    this.disposables.push(disposable);
+    return disposable;
+  }
+
+  dispose(): void {
+    for (const disposable of this.disposables.splice(0).reverse()) disposable.dispose();
+  }
+}
