@@ -40,10 +40,13 @@ const sleep = (delay: number): Promise<void> => new Promise((resolve) => setTime
 const echo = async (args: unknown): Promise<unknown> => args;
 
 const provider: ToolProvider = {
-  listTools: async () => [
-    { server: 'bench', name: 'echo' },
-    { server: 'bench', name: 'wait' },
-  ],
+  listTools: async () => ({
+    tools: [
+      { server: 'bench', name: 'echo' },
+      { server: 'bench', name: 'wait' },
+    ],
+    unavailable: [],
+  }),
   callTool: async (_server, tool, args) => {
     if (tool === 'wait') await sleep(100);
     return echo(args);
@@ -100,7 +103,7 @@ async function perCallOverhead(runner: ScriptRunner): Promise<void> {
   for (let round = 0; round < 5; round++) {
     direct.push(
       (await time(async () => {
-        for (let i = 0; i < calls; i++) await provider.callTool('bench', 'echo', { i }, new AbortController().signal);
+        for (let i = 0; i < calls; i++) await provider.callTool('bench', 'echo', { i }, { signal: new AbortController().signal, timeoutMs: 1000 });
       })) / calls,
     );
   }

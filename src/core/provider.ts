@@ -34,19 +34,47 @@ export class ToolCallError extends Error {
   override name = 'ToolCallError';
 }
 
+/** A server whose tools could not be listed; its namespace still exists and explains why. */
+export interface UnavailableServer {
+  readonly server: string;
+  readonly reason: string;
+}
+
+export interface ToolCatalog {
+  readonly tools: readonly ToolInfo[];
+  readonly unavailable: readonly UnavailableServer[];
+}
+
+export interface ListToolsRequest {
+  /** The script about to run, so a provider can start only the servers it mentions. */
+  readonly script?: string;
+}
+
+export interface CallOptions {
+  /** Aborts when the call is cancelled: the run ended, was cancelled, or hit its wall clock. */
+  readonly signal: AbortSignal;
+  /** The per-call timeout, for providers that time calls themselves (see `ownsCallTimeouts`). */
+  readonly timeoutMs: number;
+}
+
 export interface ToolProvider {
   /** The tools a script may call. */
-  listTools(signal: AbortSignal): Promise<readonly ToolInfo[]>;
+  listTools(signal: AbortSignal, request?: ListToolsRequest): Promise<ToolCatalog>;
   /**
    * Calls one tool. Resolves with a JSON-compatible value; rejects (preferably with a
-   * {@link ToolCallError}) when the tool fails. Must stop work when `signal` aborts.
+   * {@link ToolCallError}) when the tool fails. Must stop work when `options.signal` aborts.
    */
-  callTool(server: string, tool: string, args: unknown, signal: AbortSignal): Promise<unknown>;
+  callTool(server: string, tool: string, args: unknown, options: CallOptions): Promise<unknown>;
+  /**
+   * True when the provider enforces `timeoutMs` itself, from the moment a request is really sent
+   * (after a server restart, say); otherwise the engine times each call from when it was made.
+   */
+  readonly ownsCallTimeouts?: boolean;
 }
 
 /** A provider with no tools: what a run gets when nothing is configured. */
 export const noTools: ToolProvider = {
-  listTools: async () => [],
+  listTools: async () => ({ tools: [], unavailable: [] }),
   callTool: async (server, tool) => {
     throw new ToolCallError(`No tool ${server}.${tool} is available`);
   },

@@ -168,6 +168,20 @@ describe('tool calls', () => {
     assert.match(result.error!.message, /completed before the failure: test-server\.echo \(ok\), test-server\.get-sum \(ok\), test-server\.fail \(failed\)/);
   });
 
+  test('calling a name that is not a tool explains the mistake and suggests the nearest tool', async () => {
+    const result = await run('await testServer.getSumm({ a: 1, b: 2 })');
+    assert.equal(result.error?.name, 'TypeError');
+    assert.match(result.error!.message, /testServer\.getSumm is not a tool of server "test-server"\. Did you mean testServer\.getSum\? Its tools: echo, fail, getSum/);
+    assert.equal(result.error?.line, 1);
+    const probes = await run('return [typeof testServer.then, JSON.stringify(Object.keys(testServer).length), "getSum" in testServer, "nope" in testServer]');
+    assert.deepEqual(probes.result, ['undefined', '7', true, false]);
+  });
+
+  test('the namespace of a server that could not start throws its reason', async () => {
+    const result = await run('try { await brokenServer.anything({}) } catch (e) { return [e.name, e.server, e.message] }');
+    assert.deepEqual(result.result, ['ToolError', 'broken-server', 'Server "broken-server" is unavailable, so brokenServer.anything cannot be called: it exited with code 1 at startup']);
+  });
+
   test('Promise.all over tool calls runs them concurrently on the host', async () => {
     const { provider, stats } = fixtureProvider();
     const started = performance.now();

@@ -53,9 +53,10 @@ export class CallLedger {
     const interrupted = new Promise<never>((_, reject) => {
       call.interrupt = (reason) => reject(new Error(this.cancelMessage(reason)));
     });
-    const timer = setTimeout(() => this.cancel(call, 'timeout'), this.limits.callTimeoutMs);
+    const timeoutMs = this.limits.callTimeoutMs;
+    const timer = this.provider.ownsCallTimeouts ? undefined : setTimeout(() => this.cancel(call, 'timeout'), timeoutMs);
     try {
-      const value = await Promise.race([this.provider.callTool(server, tool, args, call.controller.signal), interrupted]);
+      const value = await Promise.race([this.provider.callTool(server, tool, args, { signal: call.controller.signal, timeoutMs }), interrupted]);
       const json = value === undefined ? undefined : JSON.stringify(value);
       this.settle(call, { ok: true, value });
       return { ok: true, json };

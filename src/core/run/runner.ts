@@ -4,7 +4,7 @@
 
 import { randomUUID } from 'node:crypto';
 import { assignIdentifiers } from '../naming';
-import { noTools, type ToolInfo, type ToolProvider } from '../provider';
+import { noTools, type ToolCatalog, type ToolProvider } from '../provider';
 import { resolveLimits, type Limits } from '../sandbox/limits';
 import { SandboxPool } from '../sandbox/pool';
 import type { Bindings, GuestError } from '../sandbox/protocol';
@@ -25,18 +25,25 @@ export interface RunOptions {
   readonly onEvent?: (event: TraceEvent) => void;
 }
 
-/** Builds the namespaces a script sees from the provider's tools (see naming.ts for the rules). */
-export function bindTools(tools: readonly ToolInfo[]): Bindings {
-  const servers = [...new Set(tools.map((tool) => tool.server))];
+/** Builds the namespaces a script sees from the provider's catalogue (see naming.ts for the rules). */
+export function bindTools(catalog: ToolCatalog): Bindings {
+  const servers = [...new Set([...catalog.tools.map((tool) => tool.server), ...catalog.unavailable.map((entry) => entry.server)])];
   const namespaces = assignIdentifiers(servers, 'namespace');
-  const bindings: Record<string, Record<string, readonly [string, string]>> = {};
+  const tools: Record<string, Record<string, readonly [string, string]>> = {};
+  const unavailable: Record<string, readonly [string, string]> = {};
   for (const server of servers) {
-    const names = tools.filter((tool) => tool.server === server).map((tool) => tool.name);
+    const namespace = namespaces.get(server)!;
+    const down = catalog.unavailable.find((entry) => entry.server === server);
+    if (down) {
+      unavailable[namespace] = [server, down.reason];
+      continue;
+    }
+    const names = catalog.tools.filter((tool) => tool.server === server).map((tool) => tool.name);
     const functions: Record<string, readonly [string, string]> = {};
     for (const [tool, fn] of assignIdentifiers(names, 'function')) functions[fn] = [server, tool];
-    bindings[namespaces.get(server)!] = functions;
+    tools[namespace] = functions;
   }
-  return bindings;
+  return { tools, unavailable };
 }
 
 const FRAME = /<script>:(\d+):(\d+)/;
@@ -152,7 +159,7 @@ export class ScriptRunner {
     let bindings: Bindings;
     try {
       script = await prepareScript(options.code, options.language ?? languageOf(options.fileName));
-      bindings = bindTools(await provider.listTools(runAbort.signal));
+      bindings = bindTools(await provider.listTools(runAbort.signal, { script: options.code }));
     } catch (error) {
       if (error instanceof ScriptSyntaxError) {
         return finish({ name: 'SyntaxError', message: error.message, line: error.line, column: error.column }, undefined);

@@ -178,13 +178,76 @@ export const PRELUDE_SOURCE = String.raw`(function (host, bindingsJson) {
     return call;
   }
 
-  for (const namespace of keysOf(bindings)) {
-    const functions = createObject(null);
-    for (const fn of keysOf(bindings[namespace])) {
-      const [server, tool] = bindings[namespace][fn];
-      functions[fn] = makeTool(namespace, fn, server, tool);
+  function distance(a, b) {
+    const row = [];
+    for (let j = 0; j <= b.length; j++) row[j] = j;
+    for (let i = 1; i <= a.length; i++) {
+      let previous = row[0];
+      row[0] = i;
+      for (let j = 1; j <= b.length; j++) {
+        const saved = row[j];
+        row[j] = Math.min(row[j] + 1, row[j - 1] + 1, previous + (a[i - 1] === b[j - 1] ? 0 : 1));
+        previous = saved;
+      }
     }
-    defineProperty(globalThis, namespace, { value: freeze(functions), writable: false, configurable: false, enumerable: true });
+    return row[b.length];
+  }
+
+  function suggest(name, names) {
+    let best;
+    let bestScore = Infinity;
+    for (let i = 0; i < names.length; i++) {
+      const score = distance(name.toLowerCase(), names[i].toLowerCase());
+      if (score < bestScore) {
+        best = names[i];
+        bestScore = score;
+      }
+    }
+    return best !== undefined && bestScore <= Math.max(2, name.length / 3) ? best : undefined;
+  }
+
+  // Reading a name that is not a tool gives a function that explains the mistake when called,
+  // instead of QuickJS's bare "not a function". Symbols and the names that promise, JSON and
+  // printing machinery probe for stay undefined, so awaiting or logging a namespace behaves.
+  const PROBES = ['then', 'toJSON', 'constructor', 'valueOf', 'toString', 'inspect', 'prototype', '__proto__'];
+  function namespaceObject(functions, explain) {
+    return new Proxy(freeze(functions), {
+      get(target, property) {
+        if (typeof property === 'symbol' || property in target || PROBES.indexOf(property) !== -1) return target[property];
+        return function () {
+          return Promise.reject(explain(property));
+        };
+      },
+    });
+  }
+
+  for (const namespace of keysOf(bindings.tools)) {
+    const functions = createObject(null);
+    const entries = bindings.tools[namespace];
+    const names = keysOf(entries);
+    let server = '';
+    for (let i = 0; i < names.length; i++) {
+      const [toolServer, tool] = entries[names[i]];
+      server = toolServer;
+      functions[names[i]] = makeTool(namespace, names[i], toolServer, tool);
+    }
+    const sorted = names.slice().sort();
+    const listed = sorted.length > 20 ? sorted.slice(0, 20).join(', ') + ', …' : sorted.join(', ');
+    const value = namespaceObject(functions, (property) => {
+      const guess = suggest(property, names);
+      return new TypeError(namespace + '.' + property + ' is not a tool' + (server ? ' of server "' + server + '"' : '') + '.' + (guess ? ' Did you mean ' + namespace + '.' + guess + '?' : '') + ' Its tools: ' + (listed || 'none') + '.');
+    });
+    defineProperty(globalThis, namespace, { value, writable: false, configurable: false, enumerable: true });
+  }
+
+  for (const namespace of keysOf(bindings.unavailable)) {
+    const [server, reason] = bindings.unavailable[namespace];
+    const value = namespaceObject(createObject(null), (property) => {
+      const error = new ToolError(server, property);
+      error.message = 'Server "' + server + '" is unavailable, so ' + namespace + '.' + property + ' cannot be called: ' + reason;
+      return error;
+    });
+    defineProperty(globalThis, namespace, { value, writable: false, configurable: false, enumerable: true });
   }
 
   return {

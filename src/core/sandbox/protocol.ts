@@ -5,8 +5,12 @@ import type { Limits } from './limits';
 
 export type LogLevel = 'log' | 'info' | 'warn' | 'error';
 
-/** The function names a script sees, per namespace, and the tool each one calls. */
-export type Bindings = { readonly [namespace: string]: { readonly [fn: string]: readonly [server: string, tool: string] } };
+/** The namespaces a script sees: the function names in each and the tool each one calls, and the
+ * namespaces of servers that could not start, with the reason. */
+export interface Bindings {
+  readonly tools: { readonly [namespace: string]: { readonly [fn: string]: readonly [server: string, tool: string] } };
+  readonly unavailable: { readonly [namespace: string]: readonly [server: string, reason: string] };
+}
 
 /** An error as it leaves the sandbox: plain data, with the guest's stack text when there is one. */
 export interface GuestError {

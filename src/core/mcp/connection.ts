@@ -1,0 +1,298 @@
+// One MCP server: resolves its variables, starts it (stdio child, Streamable HTTP, or SSE, with
+// VS Code's fallback from the first to the second), keeps its tool catalogue current, relays
+// calls with timeouts and cancellation, and restarts it on next use after a crash, with backoff.
+
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { SSEClientTransport } from '@modelcontextprotocol/sdk/client/sse.js';
+import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
+import { ErrorCode, ListRootsRequestSchema, McpError, ToolListChangedNotificationSchema, type Tool } from '@modelcontextprotocol/sdk/types.js';
+import type { ServerDefinition } from '../config/types';
+import { redact, resolveServer, type ResolvedServer, type VariableContext } from '../config/variables';
+import { ToolCallError, type ToolInfo } from '../provider';
+import { toolResultValue } from './results';
+
+export type ServerState =
+  | { readonly kind: 'idle' }
+  | { readonly kind: 'starting' }
+  | { readonly kind: 'ready'; readonly transport: 'stdio' | 'http' | 'sse' }
+  | { readonly kind: 'failed'; readonly error: string; readonly retryAt: number }
+  | { readonly kind: 'stopped' };
+
+export interface Root {
+  readonly uri: string;
+  readonly name?: string;
+}
+
+export interface ConnectionOptions {
+  readonly variables: VariableContext;
+  /** The folders answered to `roots/list`. */
+  readonly roots: () => readonly Root[];
+  readonly startupTimeoutMs: number;
+  readonly clientVersion: string;
+  /** Server output for its log: stderr lines, lifecycle messages. Secrets are already redacted. */
+  readonly onLog?: (server: string, level: 'info' | 'warn' | 'error', text: string) => void;
+  readonly onToolsChanged?: (server: string) => void;
+  readonly onStateChanged?: (server: string, state: ServerState) => void;
+}
+
+const STDERR_KEEP_BYTES = 64 * 1024;
+const MAX_TOOL_PAGES = 100;
+const MAX_BACKOFF_MS = 30_000;
+
+/** Backoff after the nth consecutive failure: none after the first, then 1 s, 2 s, 4 s … 30 s. */
+const backoffMs = (failures: number): number => (failures <= 1 ? 0 : Math.min(MAX_BACKOFF_MS, 1000 * 2 ** (failures - 2)));
+
+function abortError(signal: AbortSignal): Error {
+  return new ToolCallError(`cancelled (${String(signal.reason ?? 'aborted')})`);
+}
+
+/** Resolves with `promise`, or rejects when the timeout passes or the signal aborts. */
+function within<T>(promise: Promise<T>, ms: number, signal: AbortSignal, onTimeout: () => Error): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    if (signal.aborted) {
+      reject(abortError(signal));
+      return;
+    }
+    const timer = setTimeout(() => finish(() => reject(onTimeout())), ms);
+    const onAbort = (): void => finish(() => reject(abortError(signal)));
+    const finish = (settle: () => void): void => {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', onAbort);
+      settle();
+    };
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(
+      (value) => finish(() => resolve(value)),
+      (error: unknown) => finish(() => reject(error)),
+    );
+  });
+}
+
+export class ServerConnection {
+  private stateValue: ServerState = { kind: 'idle' };
+  private client: Client | undefined;
+  private transport: Transport | undefined;
+  private starting: Promise<void> | undefined;
+  private toolList: readonly ToolInfo[] = [];
+  private failures = 0;
+  private secrets: readonly string[] = [];
+  private stderr = '';
+  private stopping = false;
+
+  constructor(
+    readonly definition: ServerDefinition,
+    private readonly options: ConnectionOptions,
+  ) {}
+
+  get name(): string {
+    return this.definition.name;
+  }
+
+  get state(): ServerState {
+    return this.stateValue;
+  }
+
+  get tools(): readonly ToolInfo[] {
+    return this.toolList;
+  }
+
+  /** The last lines the server wrote to stderr (stdio servers), secrets redacted. */
+  stderrTail(): string {
+    return this.stderr;
+  }
+
+  /** Starts the server unless it runs already; waits for a start in progress. */
+  async ensureStarted(signal: AbortSignal): Promise<void> {
+    if (this.stateValue.kind === 'ready') return;
+    if (this.stateValue.kind === 'failed' && Date.now() < this.stateValue.retryAt) {
+      const seconds = Math.ceil((this.stateValue.retryAt - Date.now()) / 1000);
+      throw new ToolCallError(`server "${this.name}" is unavailable: ${this.stateValue.error} (next start attempt in ${seconds} s)`);
+    }
+    this.starting ??= this.start().finally(() => (this.starting = undefined));
+    await within(this.starting, this.options.startupTimeoutMs + 1000, signal, () => new ToolCallError(`server "${this.name}" did not start`));
+  }
+
+  async callTool(tool: string, args: unknown, signal: AbortSignal, timeoutMs: number): Promise<unknown> {
+    await this.ensureStarted(signal);
+    const client = this.client;
+    if (!client) throw new ToolCallError(`server "${this.name}" is not running`);
+    let result;
+    try {
+      // The SDK starts this timeout when the request is sent, and sends notifications/cancelled
+      // to the server when the signal aborts.
+      result = await client.callTool({ name: tool, arguments: args as Record<string, unknown> }, undefined, { signal, timeout: timeoutMs });
+    } catch (error) {
+      throw this.callError(error, timeoutMs, signal);
+    }
+    return toolResultValue(result as Parameters<typeof toolResultValue>[0]);
+  }
+
+  /** Stops the server (and its child process) and starts it again. */
+  async restart(signal: AbortSignal = new AbortController().signal): Promise<void> {
+    await this.stop();
+    this.failures = 0;
+    this.stopping = false;
+    this.setState({ kind: 'idle' });
+    await this.ensureStarted(signal);
+  }
+
+  async stop(): Promise<void> {
+    this.stopping = true;
+    const transport = this.transport;
+    this.client = undefined;
+    this.transport = undefined;
+    if (transport) await transport.close().catch(() => undefined);
+    this.setState({ kind: 'stopped' });
+  }
+
+  private setState(state: ServerState): void {
+    this.stateValue = state;
+    this.options.onStateChanged?.(this.name, state);
+  }
+
+  private log(level: 'info' | 'warn' | 'error', text: string): void {
+    this.options.onLog?.(this.name, level, redact(text, this.secrets));
+  }
+
+  private async start(): Promise<void> {
+    this.stopping = false;
+    this.setState({ kind: 'starting' });
+    const abort = new AbortController();
+    try {
+      const resolved = await resolveServer(this.definition, this.options.variables);
+      this.secrets = resolved.secrets;
+      const timeout = (): Error => {
+        abort.abort('startup timeout');
+        const tail = this.stderr.trim() ? `; its stderr ends with: ${this.stderr.trim().split('\n').slice(-3).join(' | ')}` : '';
+        return new Error(`did not finish starting within ${this.options.startupTimeoutMs} ms${tail}`);
+      };
+      const kind = await within(this.connect(resolved), this.options.startupTimeoutMs, abort.signal, timeout);
+      this.toolList = await within(this.fetchTools(), this.options.startupTimeoutMs, abort.signal, timeout);
+      this.setState({ kind: 'ready', transport: kind });
+      this.log('info', `ready over ${kind} with ${this.toolList.length} tools`);
+    } catch (error) {
+      const message = redact(error instanceof Error ? error.message : String(error), this.secrets);
+      const transport = this.transport;
+      this.client = undefined;
+      this.transport = undefined;
+      await transport?.close().catch(() => undefined);
+      this.failures++;
+      this.setState({ kind: 'failed', error: message, retryAt: Date.now() + backoffMs(this.failures) });
+      this.log('error', `failed to start: ${message}`);
+      throw new ToolCallError(`server "${this.name}" failed to start: ${message}`);
+    }
+  }
+
+  private newClient(): Client {
+    const client = new Client({ name: 'codemode', version: this.options.clientVersion }, { capabilities: { roots: { listChanged: true } } });
+    client.setRequestHandler(ListRootsRequestSchema, async () => ({ roots: this.options.roots().map((root) => ({ ...root })) }));
+    client.setNotificationHandler(ToolListChangedNotificationSchema, async () => {
+      try {
+        this.toolList = await this.fetchTools();
+        this.log('info', `tool list changed: ${this.toolList.length} tools`);
+        this.options.onToolsChanged?.(this.name);
+      } catch (error) {
+        this.log('warn', `could not refresh the tool list: ${(error as Error).message}`);
+      }
+    });
+    return client;
+  }
+
+  private async connect(server: ResolvedServer): Promise<'stdio' | 'http' | 'sse'> {
+    if (server.type === 'stdio') {
+      const transport = new StdioClientTransport({ command: server.command, args: [...server.args], env: { ...server.env }, cwd: server.cwd, stderr: 'pipe' });
+      transport.stderr?.on('data', (chunk: Buffer) => this.keepStderr(chunk.toString('utf8')));
+      await this.attach(transport);
+      return 'stdio';
+    }
+    const url = new URL(server.url);
+    const requestInit = { headers: { ...server.headers } };
+    if (server.type === 'sse') {
+      await this.attach(new SSEClientTransport(url, { requestInit }));
+      return 'sse';
+    }
+    try {
+      await this.attach(new StreamableHTTPClientTransport(url, { requestInit }));
+      return 'http';
+    } catch (streamable) {
+      // Like VS Code: a server that does not speak Streamable HTTP may still speak the older SSE.
+      this.log('info', `Streamable HTTP failed (${(streamable as Error).message}); trying SSE`);
+      try {
+        await this.attach(new SSEClientTransport(url, { requestInit }));
+        return 'sse';
+      } catch (sse) {
+        throw new Error(`neither Streamable HTTP (${(streamable as Error).message}) nor SSE (${(sse as Error).message}) worked`);
+      }
+    }
+  }
+
+  private async attach(transport: Transport): Promise<void> {
+    const client = this.newClient();
+    this.transport = transport;
+    this.client = client;
+    client.onclose = () => this.closed(client);
+    client.onerror = (error) => this.log('warn', `transport error: ${error.message}`);
+    try {
+      await client.connect(transport);
+    } catch (error) {
+      this.client = undefined;
+      this.transport = undefined;
+      await transport.close().catch(() => undefined);
+      throw error;
+    }
+  }
+
+  private closed(client: Client): void {
+    if (client !== this.client || this.stopping) return;
+    this.client = undefined;
+    this.transport = undefined;
+    this.failures++;
+    const tail = this.stderr.trim() ? `; its stderr ends with: ${this.stderr.trim().split('\n').slice(-3).join(' | ')}` : '';
+    const error = `the server closed the connection${tail}`;
+    this.setState({ kind: 'failed', error, retryAt: Date.now() + backoffMs(this.failures) });
+    this.log('error', `${error}; it restarts on next use`);
+  }
+
+  private keepStderr(text: string): void {
+    this.stderr = (this.stderr + text).slice(-STDERR_KEEP_BYTES);
+    for (const line of text.split('\n')) if (line.trim()) this.log('info', `[stderr] ${line}`);
+  }
+
+  private async fetchTools(): Promise<ToolInfo[]> {
+    const client = this.client;
+    if (!client) throw new Error('not connected');
+    const tools: Tool[] = [];
+    let cursor: string | undefined;
+    for (let page = 0; page < MAX_TOOL_PAGES; page++) {
+      const result = await client.listTools(cursor ? { cursor } : undefined);
+      tools.push(...result.tools);
+      cursor = result.nextCursor;
+      if (!cursor) break;
+    }
+    this.failures = 0;
+    return tools.map((tool) => ({
+      server: this.name,
+      name: tool.name,
+      ...(tool.title ? { title: tool.title } : {}),
+      ...(tool.description ? { description: tool.description } : {}),
+      inputSchema: tool.inputSchema,
+      ...(tool.outputSchema ? { outputSchema: tool.outputSchema } : {}),
+      ...(tool.annotations ? { annotations: tool.annotations } : {}),
+    }));
+  }
+
+  private callError(error: unknown, timeoutMs: number, signal: AbortSignal): Error {
+    if (signal.aborted) return abortError(signal);
+    if (error instanceof McpError) {
+      if (error.code === ErrorCode.RequestTimeout) return new ToolCallError(`the call exceeded the per-call timeout of ${timeoutMs} ms (callTimeoutMs)`);
+      if (error.code === ErrorCode.ConnectionClosed) {
+        const state = this.stateValue;
+        return new ToolCallError(`server "${this.name}" stopped during the call: ${state.kind === 'failed' ? state.error : 'connection closed'}`);
+      }
+      return new ToolCallError(redact(error.message.replace(/^MCP error -?\d+: /, ''), this.secrets));
+    }
+    return new ToolCallError(redact(error instanceof Error ? error.message : String(error), this.secrets));
+  }
+}
