@@ -18,8 +18,9 @@ export class ConfigFileError extends Error {
 
 const isObject = (value: unknown): value is JsonObject => typeof value === 'object' && value !== null && !Array.isArray(value);
 
+/** `servers.my-server.args[0]`; the first part (a file's top-level key, such as a setting's id) as it is. */
 const pathText = (path: JsonPath): string =>
-  path.map((part, index) => (typeof part === 'number' ? `[${part}]` : /^[A-Za-z_$][\w$-]*$/.test(part) ? `${index === 0 ? '' : '.'}${part}` : `[${JSON.stringify(part)}]`)).join('');
+  path.map((part, index) => (typeof part === 'number' ? `[${part}]` : index === 0 ? part : /^[A-Za-z_$][\w$-]*$/.test(part) ? `.${part}` : `[${JSON.stringify(part)}]`)).join('');
 
 /** Properties VS Code's mcp.json accepts that have no meaning here; they are ignored quietly. */
 const IGNORED_SERVER_KEYS = new Set(['dev', 'gallery', 'version', 'description', 'sandbox', 'sandboxEnabled']);

@@ -70,6 +70,27 @@ function within<T>(promise: Promise<T>, ms: number, signal: AbortSignal, onTimeo
   });
 }
 
+/** How long a stdio server may take to exit after its stdin closes before it is sent SIGTERM. */
+const EXIT_GRACE_MS = 250;
+
+/**
+ * Closes a transport. The SDK waits two seconds for a stdio child to exit on its own; most
+ * servers never do, so after a short grace the child is sent SIGTERM (the SDK escalates to
+ * SIGKILL if that is ignored too).
+ */
+async function closeTransport(transport: Transport): Promise<void> {
+  const pid = transport instanceof StdioClientTransport ? transport.pid : null;
+  const timer = pid ? setTimeout(() => {
+    try {
+      process.kill(pid, 'SIGTERM');
+    } catch {
+      // Already gone.
+    }
+  }, EXIT_GRACE_MS) : undefined;
+  await transport.close().catch(() => undefined);
+  clearTimeout(timer);
+}
+
 export class ServerConnection {
   private stateValue: ServerState = { kind: 'idle' };
   private client: Client | undefined;
@@ -143,7 +164,7 @@ export class ServerConnection {
     const transport = this.transport;
     this.client = undefined;
     this.transport = undefined;
-    if (transport) await transport.close().catch(() => undefined);
+    if (transport) await closeTransport(transport);
     this.setState({ kind: 'stopped' });
   }
 
@@ -177,7 +198,7 @@ export class ServerConnection {
       const transport = this.transport;
       this.client = undefined;
       this.transport = undefined;
-      await transport?.close().catch(() => undefined);
+      if (transport) await closeTransport(transport);
       this.failures++;
       this.setState({ kind: 'failed', error: message, retryAt: Date.now() + backoffMs(this.failures) });
       this.log('error', `failed to start: ${message}`);
@@ -239,7 +260,7 @@ export class ServerConnection {
     } catch (error) {
       this.client = undefined;
       this.transport = undefined;
-      await transport.close().catch(() => undefined);
+      await closeTransport(transport);
       throw error;
     }
   }

@@ -1,0 +1,31 @@
+// The command line's words: usage text and the error that means "used wrongly" (exit 2).
+
+import { DEFAULT_LIMITS } from '../core/sandbox/limits';
+
+export class UsageError extends Error {
+  override name = 'UsageError';
+}
+
+export const USAGE = `Usage:
+  codemode run <file|-> [options]        Run a script (TypeScript or JavaScript) in the sandbox
+  codemode tools [query] [options]       List the configured servers and their tools, or search them
+  codemode types --out <dir> [options]   Write TypeScript declarations for every server's tools
+
+Options:
+  --config <file>       .vscode/mcp.json, or a settings.json with "codemode.servers"
+                        (default: ./.vscode/mcp.json)
+  --json                machine-readable output on stdout
+  --verbose             show the servers' own logs (stderr) on stderr
+
+Options for run:
+  --timeout-ms N        sandbox execution time limit (default ${DEFAULT_LIMITS.timeoutMs})
+  --wall-timeout-ms N   whole-run wall-clock limit (default ${DEFAULT_LIMITS.wallTimeoutMs})
+  --call-timeout-ms N   per tool call timeout (default ${DEFAULT_LIMITS.callTimeoutMs})
+  --memory-mb N         guest memory limit in MiB (default ${DEFAULT_LIMITS.memoryMb})
+
+Inputs: a server's \${input:ID} is read from the environment variable CODEMODE_INPUT_<ID>
+(upper case, other characters as _), or asked for when the terminal is interactive.
+
+Exit status: 0 success, 1 the script (or a server) failed, 2 usage or configuration error.
+
+  codemode --help | --version`;
