@@ -179,6 +179,7 @@ export class ServerConnection {
 
   private async start(): Promise<void> {
     this.stopping = false;
+    this.stderr = '';
     this.setState({ kind: 'starting' });
     const abort = new AbortController();
     try {
@@ -194,7 +195,7 @@ export class ServerConnection {
       this.setState({ kind: 'ready', transport: kind });
       this.log('info', `ready over ${kind} with ${this.toolList.length} tools`);
     } catch (error) {
-      const message = redact(error instanceof Error ? error.message : String(error), this.secrets);
+      const message = redact(await this.startFailure(error), this.secrets);
       const transport = this.transport;
       this.client = undefined;
       this.transport = undefined;
@@ -204,6 +205,16 @@ export class ServerConnection {
       this.log('error', `failed to start: ${message}`);
       throw new ToolCallError(`server "${this.name}" failed to start: ${message}`);
     }
+  }
+
+  /** Why a start failed, in words: a closed connection usually means the process exited. */
+  private async startFailure(error: unknown): Promise<string> {
+    const closed = error instanceof McpError && error.code === ErrorCode.ConnectionClosed;
+    // The last stderr lines of a process that just exited may still be on their way.
+    if (closed && this.definition.type === 'stdio') await new Promise((resolve) => setTimeout(resolve, 100));
+    const text = closed ? `the server ${this.definition.type === 'stdio' ? 'exited' : 'closed the connection'} before it finished starting` : error instanceof Error ? error.message : String(error);
+    const tail = this.stderr.trim();
+    return tail && !text.includes('stderr ends with') ? `${text}; its stderr ends with: ${tail.split('\n').slice(-3).join(' | ')}` : text;
   }
 
   private newClient(): Client {

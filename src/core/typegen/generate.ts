@@ -40,7 +40,26 @@ const COMPILE_OPTIONS: Partial<Options> = {
 
 const ROOT_NAME = 'CodeModeSchemaRoot';
 
-const pascal = (identifier: string): string => identifier.charAt(0).toUpperCase() + identifier.slice(1);
+/**
+ * A PascalCase ASCII name for a tool's types that json-schema-to-typescript keeps as it is (it
+ * rewrites names with accents, underscores, or lower-case letters after digits).
+ */
+function typeBase(fn: string, taken: Set<string>): string {
+  const ascii = fn
+    .normalize('NFD')
+    .replace(/\p{M}/gu, '')
+    .replace(/[^A-Za-z0-9]+/g, ' ')
+    .trim()
+    .split(' ')
+    .map((word) => word.charAt(0).toUpperCase() + word.slice(1))
+    .join('')
+    .replace(/(\d)([a-z])/g, (_, digit: string, letter: string) => digit + letter.toUpperCase());
+  const base = /^[A-Z]/.test(ascii) ? ascii : `Tool${ascii}`;
+  let name = base;
+  for (let n = 2; taken.has(name); n++) name = `${base}${n}`;
+  taken.add(name);
+  return name;
+}
 
 interface ToolPlan {
   readonly tool: ToolInfo;
@@ -51,9 +70,9 @@ interface ToolPlan {
   readonly warnings: readonly string[];
 }
 
-function planTool(tool: ToolInfo, fn: string): ToolPlan {
-  const inputType = `${pascal(fn)}Input`;
-  const outputType = tool.outputSchema ? `${pascal(fn)}Output` : undefined;
+function planTool(tool: ToolInfo, fn: string, base: string): ToolPlan {
+  const inputType = `${base}Input`;
+  const outputType = tool.outputSchema ? `${base}Output` : undefined;
   const label = `${tool.server}.${tool.name}`;
   const input = sanitizeSchema(tool.inputSchema ?? { type: 'object' }, inputType, `${label} input schema`);
   const definitions: Record<string, unknown> = { [inputType]: input.schema };
@@ -78,6 +97,13 @@ function tidy(declarations: string): string {
 async function compileDefinitions(definitions: Record<string, unknown>): Promise<string> {
   const schema = { type: 'object', additionalProperties: false, properties: {}, definitions };
   return tidy(await compile(schema as never, ROOT_NAME, COMPILE_OPTIONS));
+}
+
+/** True when compiled output declares the input (and output) type names the plan expects. */
+function declares(types: string, plan: ToolPlan): boolean {
+  return [plan.inputType, plan.outputType]
+    .filter((name): name is string => name !== undefined)
+    .every((name) => new RegExp(`^export (interface|type) ${name}\\b`, 'm').test(types));
 }
 
 /** Stand-in types for a tool whose schemas could not be compiled. */
@@ -172,20 +198,35 @@ async function generateServer(server: ServerTools, namespace: string, warnings: 
     tools.map((tool) => tool.name),
     'function',
   );
-  const plans = tools.map((tool) => planTool(tool, names.get(tool.name)!));
+  const taken = new Set<string>();
+  const plans = tools.map((tool) => {
+    const fn = names.get(tool.name)!;
+    return planTool(tool, fn, typeBase(fn, taken));
+  });
   for (const plan of plans) warnings.push(...plan.warnings);
 
-  let types: string;
+  let types: string | undefined;
   try {
     types = await compileDefinitions(Object.assign({}, ...plans.map((plan) => plan.definitions)));
+    // A nested type named like one of ours would make the generator rename one of them.
+    if (!plans.every((plan) => declares(types!, plan))) types = undefined;
   } catch {
+    types = undefined;
+  }
+  if (types === undefined) {
     // Find the tools whose schemas break the generator; everything else keeps its types.
     const parts: string[] = [];
     for (const plan of plans) {
+      let part: string | undefined;
+      let reason = 'its types came out under other names';
       try {
-        parts.push(await compileDefinitions(plan.definitions));
+        part = await compileDefinitions(plan.definitions);
       } catch (error) {
-        warnings.push(`${plan.tool.server}.${plan.tool.name}: its schema could not be turned into types (${(error as Error).message.split('\n')[0]}); it accepts any object`);
+        reason = (error as Error).message.split('\n')[0] ?? 'unknown error';
+      }
+      if (part !== undefined && declares(part, plan)) parts.push(part);
+      else {
+        warnings.push(`${plan.tool.server}.${plan.tool.name}: its schema could not be turned into types (${reason}); it accepts any object`);
         parts.push(fallbackTypes(plan));
       }
     }
