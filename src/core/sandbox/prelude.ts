@@ -52,39 +52,50 @@ export const PRELUDE_SOURCE = String.raw`(function (host, bindingsJson) {
   // first thing JSON cannot carry. Undefined object properties are dropped and undefined array
   // items become null, exactly as JSON.stringify does.
   function checkJson(root, rootPath) {
-    // The stack of containers above the current value, kept without array methods.
+    // The containers above the current value and the keys that led down from each, kept without
+    // array methods; the path text is only built when there is something to report.
     const ancestors = [];
-    const ancestorPaths = [];
+    const keys = [];
     let depth = 0;
-    function visit(value, path) {
-      if (value === null || typeof value === 'undefined') return;
+    function pathTo(level) {
+      let path = rootPath;
+      for (let i = 0; i < level; i++) {
+        const key = keys[i];
+        path += typeof key === 'number' ? '[' + key + ']' : /^[A-Za-z_$][\w$]*$/.test(key) ? '.' + key : '[' + stringify(key) + ']';
+      }
+      return path;
+    }
+    function visit(value) {
+      const type = typeof value;
+      if (value === null || type === 'undefined' || type === 'string' || type === 'number' || type === 'boolean') return;
       const kind = kindOf(value);
       if (kind) {
         const hint = HINTS[kind] ? '; ' + HINTS[kind] : '';
-        throw new TypeError(path + ' is ' + kind + ', which cannot be sent as JSON' + hint);
+        throw new TypeError(pathTo(depth) + ' is ' + kind + ', which cannot be sent as JSON' + hint);
       }
-      if (typeof value !== 'object') return;
       for (let i = 0; i < depth; i++) {
         if (ancestors[i] === value) {
-          throw new TypeError(path + ' refers back to ' + ancestorPaths[i] + ' (a cycle), which cannot be sent as JSON');
+          throw new TypeError(pathTo(depth) + ' refers back to ' + pathTo(i) + ' (a cycle), which cannot be sent as JSON');
         }
       }
       if (typeof value.toJSON === 'function') return;
       ancestors[depth] = value;
-      ancestorPaths[depth] = path;
       depth++;
       if (isArray(value)) {
-        for (let i = 0; i < value.length; i++) visit(value[i], path + '[' + i + ']');
+        for (let i = 0; i < value.length; i++) {
+          keys[depth - 1] = i;
+          visit(value[i]);
+        }
       } else {
-        const keys = keysOf(value);
-        for (let i = 0; i < keys.length; i++) {
-          const key = keys[i];
-          visit(value[key], /^[A-Za-z_$][\w$]*$/.test(key) ? path + '.' + key : path + '[' + stringify(key) + ']');
+        const names = keysOf(value);
+        for (let i = 0; i < names.length; i++) {
+          keys[depth - 1] = names[i];
+          visit(value[names[i]]);
         }
       }
       depth--;
     }
-    visit(root, rootPath);
+    visit(root);
   }
 
   function toJson(value, rootPath) {
