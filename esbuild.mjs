@@ -5,7 +5,8 @@
 //   node esbuild.mjs --watch       rebuild on change; prints markers the F5 task waits for
 //   node esbuild.mjs --bench       also bundle the benchmark (dist/bench.js), to measure shipped code
 import * as esbuild from 'esbuild';
-import { copyFile, mkdir } from 'node:fs/promises';
+import { readdirSync } from 'node:fs';
+import { chmod, copyFile, mkdir } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 
@@ -13,6 +14,7 @@ const require = createRequire(import.meta.url);
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
 const bench = process.argv.includes('--bench');
+const tests = process.argv.includes('--tests');
 const outdir = path.resolve('dist');
 const { version } = require('./package.json');
 
@@ -70,6 +72,12 @@ const builds = [
 ];
 
 if (bench) builds.push({ ...node, entryPoints: { bench: 'bench/run.ts' }, outdir });
+if (tests) {
+  // The extension-host suites load mocha and vscode at run time; the launcher is an executable.
+  const suites = readdirSync('test/vscode/suite').filter((name) => name.endsWith('.ts')).map((name) => `test/vscode/suite/${name}`);
+  builds.push({ ...node, entryPoints: suites, outdir: path.join(outdir, 'test/suite'), external: [...node.external, 'mocha'] });
+  builds.push({ ...node, entryPoints: { launcher: 'test/vscode/launcher.ts', run: 'test/vscode/run.ts' }, outdir: path.join(outdir, 'test'), external: [...node.external, 'playwright-core', '@vscode/test-electron'], banner: { js: `#!/usr/bin/env node\n${node.banner.js}` } });
+}
 
 await mkdir(outdir, { recursive: true });
 await copyFile(require.resolve('@jitl/quickjs-wasmfile-release-sync/wasm'), path.join(outdir, 'quickjs.wasm'));
@@ -80,4 +88,5 @@ if (watch) {
 } else {
   const results = await Promise.allSettled(builds.map((options) => esbuild.build(options)));
   if (results.some((result) => result.status === 'rejected')) process.exit(1);
+  if (tests) await chmod(path.join(outdir, 'test/launcher.js'), 0o755);
 }

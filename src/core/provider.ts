@@ -43,6 +43,8 @@ export interface UnavailableServer {
 export interface ToolCatalog {
   readonly tools: readonly ToolInfo[];
   readonly unavailable: readonly UnavailableServer[];
+  /** Server → namespace, when the provider assigns them (see naming.ts); otherwise derived from the servers listed. */
+  readonly namespaces?: ReadonlyMap<string, string>;
 }
 
 export interface ListToolsRequest {

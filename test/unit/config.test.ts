@@ -165,6 +165,17 @@ describe('variables', () => {
     await assert.rejects(resolveServer(config.servers[1]!, context()), /server "bad": \$\{wat\} in command is not a variable Code Mode knows/);
   });
 
+  test('errors never carry resolved secrets, and ${env:…} values count as secrets', async () => {
+    const [bad] = parseConfig('{ "servers": { "r": { "url": "${input:api-key}" } } }', 'f.json').servers;
+    await assert.rejects(resolveServer(bad!, context()), (error: Error) => {
+      assert.match(error.message, /url resolves to "\[redacted\]", which is not an http/);
+      assert.doesNotMatch(error.message, /sk-secret-123/);
+      return true;
+    });
+    const [server] = parseConfig('{ "servers": { "s": { "command": "x", "args": ["--home=${env:HOME_DIR}"] } } }', 'f.json').servers;
+    assert.ok((await resolveServer(server!, context())).secrets.includes('/home/me'));
+  });
+
   test('envFile values load under the configured env, relative to the workspace', async () => {
     writeFileSync(path.join(folder, '.env'), '# comment\nexport A=1\nB="two words\\n"\nC=plain # trailing\nTOKEN=from-file\n');
     const [server] = parseConfig('{ "servers": { "s": { "command": "x", "envFile": ".env", "env": { "TOKEN": "from-config" } } } }', 'f.json').servers;

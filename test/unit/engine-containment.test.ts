@@ -204,6 +204,32 @@ describe('floods and hostile values', () => {
     assert.deepEqual(result.result, { fine: { a: 1 } });
   });
 
+  test('a flood of empty log lines is bounded too', async () => {
+    const result = await run('for (;;) console.log()', { ...fast, maxOutputBytes: 1024 });
+    assert.equal(result.error?.name, 'TimeLimitError');
+    assert.ok(result.logs.length <= 1024 / 16 + 1, `${result.logs.length} log entries`);
+    assert.match(result.logs.at(-1)!.text, /Output truncated/);
+  });
+
+  test('starting calls without end is refused past 1,000 in flight', async () => {
+    const result = await run('for (;;) testServer.hang({})');
+    assert.equal(result.error?.name, 'RangeError');
+    assert.match(result.error!.message, /more than 1000 tool calls are in flight at once/);
+  });
+
+  test('an error whose name getter spins is described within a small budget', async () => {
+    const started = Date.now();
+    const result = await run('const e = new Error("x"); Object.defineProperty(e, "name", { get() { for (;;) {} } }); throw e;', { ...fast, timeoutMs: 2_000 });
+    assert.match(result.error!.message, /properties could not be read/);
+    assert.ok(Date.now() - started < 1_500, 'the describing did not get a fresh time budget');
+  });
+
+  test('an argument whose toJSON turns it into something other than an object is refused', async () => {
+    const result = await run('await testServer.echo({ toJSON() { return [1, 2] } })');
+    assert.equal(result.error?.name, 'TypeError');
+    assert.match(result.error!.message, /takes one object argument; its toJSON\(\) turned it into something else/);
+  });
+
   test('many concurrent runs do not cross-talk', async () => {
     const results = await Promise.all(
       Array.from({ length: 8 }, (_, i) =>
@@ -215,5 +241,32 @@ describe('floods and hostile values', () => {
       assert.deepEqual(result.logs, [{ level: 'log', text: `run ${i}` }]);
       assert.equal(result.calls.length, 1);
     });
+  });
+});
+
+describe('the engine shutting down', () => {
+  test('a wall-clock limit that passes while the first worker starts still ends the run', async () => {
+    const fresh = new ScriptRunner();
+    try {
+      const result = await fresh.run({ code: 'for (let i = 0; i < 15; i++) await testServer.sleep({ ms: 200 })', provider: fixtureProvider().provider, limits: { wallTimeoutMs: 30 } });
+      assert.equal(result.error?.name, 'WallClockLimitError');
+    } finally {
+      fresh.dispose();
+    }
+  });
+
+  test('disposing the runner ends runs in progress, and later runs return an error instead of throwing', async () => {
+    const fresh = new ScriptRunner();
+    await fresh.warm();
+    const running = fresh.run({ code: 'await testServer.sleep({ ms: 5000 })', provider: fixtureProvider().provider });
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const started = Date.now();
+    fresh.dispose();
+    const result = await running;
+    assert.equal(result.error?.name, 'SandboxError');
+    assert.ok(Date.now() - started < 1000);
+    const after = await fresh.run({ code: 'return 1' });
+    assert.equal(after.ok, false);
+    assert.equal(after.error?.name, 'SandboxError');
   });
 });

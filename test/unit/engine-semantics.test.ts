@@ -308,6 +308,14 @@ describe('errors carry positions in the script as written', () => {
     assert.equal(stats.calls.length, 0);
   });
 
+  test('syntax error columns count characters, not bytes, and an unclosed brace points inside the script', async () => {
+    const wide = await run('const greeting = "日本語";\nconst x = "日本語" +;');
+    assert.deepEqual([wide.error?.line, wide.error?.column], [2, 18], "the ; after the three wide characters");
+    const open = await run('if (true) {\n  console.log(1);\n');
+    assert.equal(open.error?.name, 'SyntaxError');
+    assert.ok(open.error!.line! <= 3);
+  });
+
   test('an error inside a lone arrow function maps to its own line', async () => {
     const result = await run('async () => {\n  const o = null;\n  return o.x;\n}');
     assert.equal(result.error?.line, 3);

@@ -9,7 +9,7 @@ import { after, before, describe, test } from 'node:test';
 import type { McpHub } from '../../src/core/mcp/hub';
 import { ScriptRunner } from '../../src/core/run/runner';
 import type { RunResult } from '../../src/core/run/trace';
-import { EVERYTHING, FILESYSTEM, MEMORY, fixture, hubOf, remote, serverChildren, startEverythingHttp, stdio, type RunningHttpServer } from '../helpers/servers';
+import { EVERYTHING, FILESYSTEM, FIXTURE, MEMORY, fixture, hubOf, remote, serverChildren, startEverythingHttp, stdio, type RunningHttpServer } from '../helpers/servers';
 
 const runner = new ScriptRunner();
 const hubs: McpHub[] = [];
@@ -200,7 +200,7 @@ describe('faulty servers', () => {
   test('tools arrive across pages', async () => {
     const hub = track(hubOf([fixture('paged', 'paged')]));
     const catalog = await hub.catalog();
-    assert.equal(catalog.tools.length, 32);
+    assert.equal(catalog.tools.length, 34);
     const result = await run(hub, 'return await paged.paged24({})');
     assert.equal(result.result, 'paged-24');
   });
@@ -225,6 +225,63 @@ describe('faulty servers', () => {
     const hub = track(hubOf([{ ...fixture('envy', 'basic'), env: { CODEMODE_TEST_VALUE: 'configured' } } as never]));
     const result = await run(hub, 'return [await envy.env({ name: "CODEMODE_TEST_VALUE" }), typeof (await envy.env({ name: "PATH" }))]');
     assert.deepEqual(result.result, ['configured', 'string']);
+  });
+
+  test('a secret a server prints before crashing never reaches the script, the state or the stderr tail', async () => {
+    const secret = 'sk-live-7f3e2d1c0b9a';
+    const hub = track(
+      new (await import('../../src/core/mcp/hub')).McpHub([{ ...fixture('leaky', 'basic'), env: { API_TOKEN: '${input:token}' } } as never], {
+        variables: { env: process.env, inputs: [], input: async () => secret },
+        roots: () => [],
+        startupTimeoutMs: 20_000,
+        clientVersion: 'test',
+      }),
+    );
+    const result = await run(hub, 'await leaky.leakAndCrash({ name: "API_TOKEN" })');
+    assert.equal(result.error?.name, 'ToolError');
+    assert.match(result.error!.message, /\[redacted\]/);
+    assert.doesNotMatch(JSON.stringify(result) + JSON.stringify(hub.status()) + hub.connection('leaky')!.stderrTail(), new RegExp(secret));
+  });
+
+  test('a result too large for the sandbox memory is refused with the limit named', async () => {
+    const hub = track(hubOf([fixture('huge', 'basic')]));
+    const result = await run(hub, 'await huge.big({ bytes: 6 * 1024 * 1024 })', { memoryMb: 16 });
+    assert.equal(result.error?.name, 'ToolError');
+    assert.match(result.error!.message, /too large for the memory limit of 16 MiB \(memoryMb\)/);
+  });
+
+  test('a message over the SDK size limit is named in the error', async () => {
+    const hub = track(hubOf([fixture('oversized', 'basic')]));
+    const result = await run(hub, 'await oversized.big({ bytes: 12 * 1024 * 1024 })');
+    assert.match(result.error!.message, /closed the connection after a transport error \(ReadBuffer exceeded maximum size/);
+  });
+
+  test('servers whose names collide keep the namespaces the hub gave them, whichever start', async () => {
+    const hub = track(hubOf([fixture('my-server', 'basic'), fixture('my_server', 'basic')]));
+    const result = await run(hub, 'return (await myServer2.echo({ value: "second" })).value');
+    assert.equal(result.result, 'second');
+    assert.deepEqual(
+      hub.status().map((server) => [server.name, server.namespace, server.state.kind]),
+      [
+        ['my-server', 'myServer', 'idle'],
+        ['my_server', 'myServer2', 'ready'],
+      ],
+    );
+  });
+
+  test('disposing a hub while its servers start leaves nothing running', async () => {
+    const marker = 'started-then-disposed';
+    const hub = hubOf([stdio('starting', [FIXTURE, 'basic', marker]), stdio('starting-too', [FIXTURE, 'basic', marker])]);
+    const catalog = hub.catalog();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    await hub.dispose();
+    await catalog;
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    assert.deepEqual(
+      hub.status().map((server) => server.state.kind),
+      ['stopped', 'stopped'],
+    );
+    assert.deepEqual((await serverChildren()).filter((line) => line.includes(marker)), []);
   });
 
   test('disposing the hubs leaves no server process behind', async () => {

@@ -12,7 +12,8 @@ export function parseEnvFile(text: string, file: string): Record<string, string>
     const line = raw.trim();
     if (line === '' || line.startsWith('#')) return;
     const match = /^(?:export\s+)?([A-Za-z_][A-Za-z0-9_.-]*)\s*=\s*(.*)$/.exec(line);
-    if (!match) throw new EnvFileError(`${file}:${index + 1}: expected KEY=value, got ${JSON.stringify(line.slice(0, 40))}`);
+    // The line itself is not quoted: it may hold a secret.
+    if (!match) throw new EnvFileError(`${file}:${index + 1}: expected KEY=value`);
     const [, key, rest] = match as unknown as [string, string, string];
     let value = rest;
     const quote = value[0];

@@ -72,7 +72,11 @@ class Resolver {
     if (name === 'workspaceFolderBasename') return path.basename(this.context.workspaceFolder ?? fail('needs a workspace folder, and there is none'));
     if (name === 'userHome') return os.homedir();
     if (name === 'pathSeparator' || name === '/') return path.sep;
-    if (name.startsWith('env:')) return this.context.env[name.slice(4)] ?? '';
+    if (name.startsWith('env:')) {
+      const value = this.context.env[name.slice(4)] ?? '';
+      if (value.length >= 4) this.secrets.add(value);
+      return value;
+    }
     if (name.startsWith('input:')) {
       const id = name.slice(6);
       let answer = this.answers.get(id);
@@ -90,6 +94,16 @@ class Resolver {
 
 export async function resolveServer(server: ServerDefinition, context: VariableContext): Promise<ResolvedServer> {
   const resolver = new Resolver(server, context);
+  try {
+    return await resolve(server, context, resolver);
+  } catch (error) {
+    // Whatever went wrong, the message must not carry what was resolved so far.
+    if (error instanceof Error) error.message = redact(error.message, resolver.secrets);
+    throw error;
+  }
+}
+
+async function resolve(server: ServerDefinition, context: VariableContext, resolver: Resolver): Promise<ResolvedServer> {
   const base = context.workspaceFolder ?? process.cwd();
   if (server.type !== 'stdio') {
     const url = await resolver.text(server.url, 'url');

@@ -101,6 +101,11 @@ export class ServerConnection {
   private secrets: readonly string[] = [];
   private stderr = '';
   private stopping = false;
+  private disposed = false;
+  /** The transport's first complaint since connecting (an oversized or malformed message), for the crash message. */
+  private lastTransportError: string | undefined;
+  /** Counts stops: a start that began before the latest stop gives up instead of finishing. */
+  private generation = 0;
 
   constructor(
     readonly definition: ServerDefinition,
@@ -126,12 +131,18 @@ export class ServerConnection {
 
   /** Starts the server unless it runs already; waits for a start in progress. */
   async ensureStarted(signal: AbortSignal): Promise<void> {
+    if (this.disposed) throw new ToolCallError(`server "${this.name}" has been shut down`);
     if (this.stateValue.kind === 'ready') return;
     if (this.stateValue.kind === 'failed' && Date.now() < this.stateValue.retryAt) {
       const seconds = Math.ceil((this.stateValue.retryAt - Date.now()) / 1000);
       throw new ToolCallError(`server "${this.name}" is unavailable: ${this.stateValue.error} (next start attempt in ${seconds} s)`);
     }
-    this.starting ??= this.start().finally(() => (this.starting = undefined));
+    if (!this.starting) {
+      const attempt = this.start().finally(() => {
+        if (this.starting === attempt) this.starting = undefined;
+      });
+      this.starting = attempt;
+    }
     await within(this.starting, this.options.startupTimeoutMs + 1000, signal, () => new ToolCallError(`server "${this.name}" did not start`));
   }
 
@@ -159,8 +170,16 @@ export class ServerConnection {
     await this.ensureStarted(signal);
   }
 
+  /** Stops the server for good: later calls fail instead of starting it again. */
+  async dispose(): Promise<void> {
+    this.disposed = true;
+    await this.stop();
+  }
+
   async stop(): Promise<void> {
     this.stopping = true;
+    this.generation++;
+    this.starting = undefined;
     const transport = this.transport;
     this.client = undefined;
     this.transport = undefined;
@@ -180,21 +199,39 @@ export class ServerConnection {
   private async start(): Promise<void> {
     this.stopping = false;
     this.stderr = '';
+    const generation = this.generation;
     this.setState({ kind: 'starting' });
     const abort = new AbortController();
+    const current = (): void => {
+      if (generation !== this.generation) throw new Error('stopped while starting');
+    };
     try {
       const resolved = await resolveServer(this.definition, this.options.variables);
+      current();
       this.secrets = resolved.secrets;
       const timeout = (): Error => {
         abort.abort('startup timeout');
         const tail = this.stderr.trim() ? `; its stderr ends with: ${this.stderr.trim().split('\n').slice(-3).join(' | ')}` : '';
         return new Error(`did not finish starting within ${this.options.startupTimeoutMs} ms${tail}`);
       };
-      const kind = await within(this.connect(resolved), this.options.startupTimeoutMs, abort.signal, timeout);
+      const kind = await within(this.connect(resolved, abort.signal), this.options.startupTimeoutMs, abort.signal, timeout);
+      current();
       this.toolList = await within(this.fetchTools(), this.options.startupTimeoutMs, abort.signal, timeout);
+      current();
       this.setState({ kind: 'ready', transport: kind });
       this.log('info', `ready over ${kind} with ${this.toolList.length} tools`);
     } catch (error) {
+      abort.abort('failed');
+      if (generation !== this.generation) {
+        // A stop came while starting: whatever was set up belongs to no one now.
+        if (this.transport && this.stateValue.kind !== 'ready') {
+          const transport = this.transport;
+          this.client = undefined;
+          this.transport = undefined;
+          await closeTransport(transport);
+        }
+        throw new ToolCallError(`server "${this.name}" was stopped while it started`);
+      }
       const message = redact(await this.startFailure(error), this.secrets);
       const transport = this.transport;
       this.client = undefined;
@@ -232,27 +269,28 @@ export class ServerConnection {
     return client;
   }
 
-  private async connect(server: ResolvedServer): Promise<'stdio' | 'http' | 'sse'> {
+  private async connect(server: ResolvedServer, signal: AbortSignal): Promise<'stdio' | 'http' | 'sse'> {
     if (server.type === 'stdio') {
       const transport = new StdioClientTransport({ command: server.command, args: [...server.args], env: { ...server.env }, cwd: server.cwd, stderr: 'pipe' });
       transport.stderr?.on('data', (chunk: Buffer) => this.keepStderr(chunk.toString('utf8')));
-      await this.attach(transport);
+      await this.attach(transport, signal);
       return 'stdio';
     }
     const url = new URL(server.url);
     const requestInit = { headers: { ...server.headers } };
     if (server.type === 'sse') {
-      await this.attach(new SSEClientTransport(url, { requestInit }));
+      await this.attach(new SSEClientTransport(url, { requestInit }), signal);
       return 'sse';
     }
     try {
-      await this.attach(new StreamableHTTPClientTransport(url, { requestInit }));
+      await this.attach(new StreamableHTTPClientTransport(url, { requestInit }), signal);
       return 'http';
     } catch (streamable) {
+      if (signal.aborted) throw streamable;
       // Like VS Code: a server that does not speak Streamable HTTP may still speak the older SSE.
       this.log('info', `Streamable HTTP failed (${(streamable as Error).message}); trying SSE`);
       try {
-        await this.attach(new SSEClientTransport(url, { requestInit }));
+        await this.attach(new SSEClientTransport(url, { requestInit }), signal);
         return 'sse';
       } catch (sse) {
         throw new Error(`neither Streamable HTTP (${(streamable as Error).message}) nor SSE (${(sse as Error).message}) worked`);
@@ -260,14 +298,21 @@ export class ServerConnection {
     }
   }
 
-  private async attach(transport: Transport): Promise<void> {
+  private async attach(transport: Transport, signal: AbortSignal): Promise<void> {
     const client = this.newClient();
+    this.lastTransportError = undefined;
     this.transport = transport;
     this.client = client;
     client.onclose = () => this.closed(client);
-    client.onerror = (error) => this.log('warn', `transport error: ${error.message}`);
+    client.onerror = (error) => {
+      // The first complaint is the cause; later ones are usually its consequences.
+      this.lastTransportError ??= error.message;
+      this.log('warn', `transport error: ${error.message}`);
+    };
     try {
       await client.connect(transport);
+      // The start may have timed out or been stopped while this connection was being made.
+      if (signal.aborted) throw new Error(`connection abandoned (${String(signal.reason)})`);
     } catch (error) {
       this.client = undefined;
       this.transport = undefined;
@@ -282,12 +327,15 @@ export class ServerConnection {
     this.transport = undefined;
     this.failures++;
     const tail = this.stderr.trim() ? `; its stderr ends with: ${this.stderr.trim().split('\n').slice(-3).join(' | ')}` : '';
-    const error = `the server closed the connection${tail}`;
+    const cause = this.lastTransportError ? ` after a transport error (${redact(this.lastTransportError.slice(0, 200), this.secrets)})` : '';
+    this.lastTransportError = undefined;
+    const error = `the server closed the connection${cause}${tail}`;
     this.setState({ kind: 'failed', error, retryAt: Date.now() + backoffMs(this.failures) });
     this.log('error', `${error}; it restarts on next use`);
   }
 
-  private keepStderr(text: string): void {
+  private keepStderr(raw: string): void {
+    const text = redact(raw, this.secrets);
     this.stderr = (this.stderr + text).slice(-STDERR_KEEP_BYTES);
     for (const line of text.split('\n')) if (line.trim()) this.log('info', `[stderr] ${line}`);
   }

@@ -65,7 +65,7 @@ export class McpHub implements ToolProvider {
       if (outcome.status === 'fulfilled') tools.push(...connection.tools);
       else unavailable.push({ server: connection.name, reason: (outcome.reason as Error).message.replace(`server "${connection.name}" `, '') });
     });
-    return { tools, unavailable };
+    return { tools, unavailable, namespaces: this.namespaces };
   }
 
   async callTool(server: string, tool: string, args: unknown, options: CallOptions): Promise<unknown> {
@@ -86,6 +86,6 @@ export class McpHub implements ToolProvider {
 
   /** Stops every server; stdio children are ended. */
   async dispose(): Promise<void> {
-    await Promise.all([...this.connections.values()].map((connection) => connection.stop()));
+    await Promise.all([...this.connections.values()].map((connection) => connection.dispose()));
   }
 }

@@ -36,7 +36,12 @@ export class CallLedger {
 
   /** Performs one call for the sandbox; never rejects. */
   async call(server: string, tool: string, argsJson: string): Promise<CallAnswer> {
-    const args: unknown = JSON.parse(argsJson);
+    let args: unknown;
+    try {
+      args = JSON.parse(argsJson);
+    } catch {
+      return { ok: false, message: 'the arguments did not arrive as JSON' };
+    }
     const callId = this.calls.length + 1;
     const call: LiveCall = {
       callId,

@@ -28,7 +28,9 @@ export interface RunOptions {
 /** Builds the namespaces a script sees from the provider's catalogue (see naming.ts for the rules). */
 export function bindTools(catalog: ToolCatalog): Bindings {
   const servers = [...new Set([...catalog.tools.map((tool) => tool.server), ...catalog.unavailable.map((entry) => entry.server)])];
-  const namespaces = assignIdentifiers(servers, 'namespace');
+  // A provider that knows more servers than this catalogue holds names them over all of them, so a
+  // namespace never changes with the set of servers a run happens to start.
+  const namespaces = catalog.namespaces ?? assignIdentifiers(servers, 'namespace');
   const tools: Record<string, Record<string, readonly [string, string]>> = {};
   const unavailable: Record<string, readonly [string, string]> = {};
   for (const server of servers) {
@@ -168,7 +170,9 @@ export class ScriptRunner {
       return finish({ name: 'SetupError', message: `Could not prepare the run: ${message}` }, undefined);
     }
 
-    const outcome = await this.pool.execute(
+    let outcome: Awaited<ReturnType<SandboxPool['execute']>>;
+    try {
+      outcome = await this.pool.execute(
       { code: script.code, fileName: SCRIPT_FILE, bindings, limits, signal: runAbort.signal },
       {
         log: (level, text) => {
@@ -178,6 +182,9 @@ export class ScriptRunner {
         call: (server, tool, argsJson) => calls.call(server, tool, argsJson),
       },
     );
+    } catch (error) {
+      return finish({ name: 'SandboxError', message: `The sandbox could not run the script: ${error instanceof Error ? error.message : String(error)}` }, undefined);
+    }
 
     if (outcome.ok) {
       return finish(null, outcome.resultJson === undefined ? undefined : JSON.parse(outcome.resultJson));

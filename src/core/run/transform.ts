@@ -98,8 +98,14 @@ export async function prepareScript(source: string, language: ScriptLanguage): P
   } catch (error) {
     const failure = (error as TransformFailure).errors?.[0];
     if (!failure) throw error;
-    const line = Math.max(1, (failure.location?.line ?? 1) - 1);
-    throw new ScriptSyntaxError(failure.text, line, (failure.location?.column ?? 0) + 1);
+    const lines = body.split('\n');
+    // The wrapper adds a line before the script and one after it (where an unclosed brace is found).
+    const reported = (failure.location?.line ?? 1) - 1;
+    const line = Math.min(Math.max(1, reported), lines.length);
+    // esbuild counts columns in UTF-8 bytes; editors count characters.
+    const bytes = reported > lines.length ? Buffer.byteLength(lines[line - 1] ?? '') : (failure.location?.column ?? 0);
+    const column = Buffer.from(lines[line - 1] ?? '').subarray(0, bytes).toString('utf8').length + 1;
+    throw new ScriptSyntaxError(failure.text, line, column);
   }
 
   let code = output.code.replace(/;\s*$/, '');

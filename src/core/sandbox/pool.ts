@@ -130,7 +130,8 @@ export interface SandboxPoolOptions {
 
 export class SandboxPool {
   private readonly idle: SandboxWorker[] = [];
-  private readonly busy = new Set<SandboxWorker>();
+  /** Workers running a run, with the function that ends that run. */
+  private readonly busy = new Map<SandboxWorker, (outcome: SandboxOutcome) => void>();
   private readonly maxIdle: number;
   private assets: Promise<{ worker: SandboxAssets['worker']; wasmModule: WebAssembly.Module }> | undefined;
   private nextRunId = 1;
@@ -151,7 +152,6 @@ export class SandboxPool {
     if (request.signal.aborted) return { ok: false, error: abortError(request) };
     const memoryMb = request.limits.memoryMb;
     const worker = this.takeIdle(memoryMb) ?? (await this.spawn(memoryMb));
-    this.busy.add(worker);
     const runId = this.nextRunId++;
 
     return new Promise<SandboxOutcome>((resolve) => {
@@ -225,15 +225,19 @@ export class SandboxPool {
         (reason) =>
           settle({ ok: false, error: { name: 'SandboxError', message: `The sandbox worker stopped unexpectedly: ${reason}` } }, false),
       );
+      this.busy.set(worker, (outcome) => settle(outcome, false));
       request.signal.addEventListener('abort', onAbort, { once: true });
       worker.send({ type: 'run', runId, code: request.code, fileName: request.fileName, bindings: request.bindings, limits: request.limits });
+      // The signal may have fired while the worker was starting.
+      if (request.signal.aborted) onAbort();
     });
   }
 
   /** Terminates every worker. Runs still in progress end with an error. */
   dispose(): void {
     this.disposed = true;
-    for (const worker of [...this.idle, ...this.busy]) worker.terminate();
+    for (const end of [...this.busy.values()]) end({ ok: false, error: { name: 'SandboxError', message: 'The sandbox was shut down while the script ran' } });
+    for (const worker of this.idle) worker.terminate();
     this.idle.length = 0;
   }
 

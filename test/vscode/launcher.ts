@@ -1,0 +1,126 @@
+// Stands in for a desktop VS Code executable for @vscode/test-electron's runTests: takes the same
+// arguments, starts VS Code's server (code-server) and opens its web workbench in Debian's
+// chromium through playwright-core, with the extension and its tests passed in the page URL. The
+// workbench runs the tests in its Node extension host and reports the exit code back.
+//
+// Environment: CODEMODE_WORKSPACE_TRUST=restricted leaves Workspace Trust on (Restricted Mode).
+
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { chromium } from 'playwright-core';
+import { ensureVsCodeHost } from './host';
+
+const TIMEOUT_MS = 10 * 60_000;
+const CHROMIUM = process.env.CODEMODE_CHROMIUM ?? '/usr/bin/chromium';
+const CHROMIUM_FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'];
+
+function option(args: readonly string[], name: string): string | undefined {
+  const prefix = `--${name}=`;
+  return args.find((arg) => arg.startsWith(prefix))?.slice(prefix.length);
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const address = probe.address();
+      probe.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
+    });
+  });
+}
+
+async function main(args: string[]): Promise<number> {
+  const development = option(args, 'extensionDevelopmentPath');
+  const tests = option(args, 'extensionTestsPath');
+  if (!development || !tests) throw new Error('expected --extensionDevelopmentPath=… and --extensionTestsPath=…');
+  const folder = args.find((arg) => !arg.startsWith('-'));
+  const restricted = process.env.CODEMODE_WORKSPACE_TRUST === 'restricted';
+  const host = ensureVsCodeHost();
+  const started = Date.now();
+  const scratch = mkdtempSync(path.join(tmpdir(), 'codemode-vscode-'));
+  const port = await freePort();
+
+  const server = spawn(
+    host.node,
+    [
+      host.entry,
+      '--auth', 'none',
+      '--bind-addr', `127.0.0.1:${port}`,
+      '--user-data-dir', path.join(scratch, 'user-data'),
+      '--extensions-dir', path.join(scratch, 'extensions'),
+      '--config', path.join(scratch, 'config.yaml'),
+      '--disable-telemetry', '--disable-update-check', '--ignore-last-opened',
+      '--vscode-option', 'enable-smoke-test-driver',
+      ...(restricted ? [] : ['--disable-workspace-trust']),
+    ],
+    { detached: true, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, XDG_CONFIG_HOME: scratch, XDG_DATA_HOME: scratch } },
+  );
+  let serverLog = '';
+  server.stdout!.on('data', (chunk) => (serverLog += chunk));
+  server.stderr!.on('data', (chunk) => (serverLog += chunk));
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`code-server did not start:\n${serverLog}`)), 60_000);
+    const check = (): void => {
+      if (!/HTTP server listening/.test(serverLog)) return;
+      clearTimeout(timer);
+      resolve();
+    };
+    server.stdout!.on('data', check);
+    server.stderr!.on('data', check);
+    server.once('exit', (code) => reject(new Error(`code-server exited with ${code}:\n${serverLog}`)));
+  });
+
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_FLAGS, headless: true });
+  try {
+    const page = await browser.newPage();
+    const exit = new Promise<number>((resolve) => {
+      void page.exposeFunction('codeAutomationExit', (code: number) => resolve(code));
+      setTimeout(() => {
+        process.stderr.write(`[launcher] the tests did not finish within ${TIMEOUT_MS / 60_000} minutes\n`);
+        resolve(1);
+      }, TIMEOUT_MS).unref();
+    });
+    await page.exposeFunction('codeAutomationLog', (type: string, values: unknown[]) => {
+      const text = (Array.isArray(values) ? values : [values]).map((value) => (typeof value === 'string' ? value : JSON.stringify(value))).join(' ');
+      (type === 'error' || type === 'warn' ? process.stderr : process.stdout).write(`${text}\n`);
+    });
+    const remote = (file: string): string => `vscode-remote://127.0.0.1:${port}${path.resolve(file)}`;
+    const payload = JSON.stringify([
+      ['extensionDevelopmentPath', remote(development)],
+      ['extensionTestsPath', remote(tests)],
+    ]);
+    const url = `http://127.0.0.1:${port}/?${folder ? `folder=${encodeURIComponent(path.resolve(folder))}&` : ''}payload=${encodeURIComponent(payload)}`;
+    await page.goto(url);
+    return await exit;
+  } finally {
+    await browser.close().catch(() => undefined);
+    try {
+      process.kill(-server.pid!, 'SIGTERM');
+    } catch {
+      // Already gone.
+    }
+    rmSync(scratch, { recursive: true, force: true });
+    // VS Code's server leaves its IPC sockets in /tmp.
+    for (const name of readdirSync('/tmp')) {
+      if (!/^vscode-(ipc|git)-.*\.sock$/.test(name)) continue;
+      const file = path.join('/tmp', name);
+      try {
+        if (statSync(file).mtimeMs >= started) rmSync(file, { force: true });
+      } catch {
+        // Removed meanwhile.
+      }
+    }
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    process.stderr.write(`[launcher] ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.exit(1);
+  },
+);
