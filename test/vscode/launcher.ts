@@ -10,10 +10,13 @@ import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { format } from 'node:util';
 import { chromium } from 'playwright-core';
 import { ensureVsCodeHost } from './host';
 
 const TIMEOUT_MS = 10 * 60_000;
+/** Workbench chatter that says nothing about the tests (no GitHub sign-in offline, no chat model). */
+const WORKBENCH_NOISE = /^\[(AgentHost|ChatModelSelection)\]/;
 const CHROMIUM = process.env.CODEMODE_CHROMIUM ?? '/usr/bin/chromium';
 const CHROMIUM_FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'];
 
@@ -85,7 +88,8 @@ async function main(args: string[]): Promise<number> {
       }, TIMEOUT_MS).unref();
     });
     await page.exposeFunction('codeAutomationLog', (type: string, values: unknown[]) => {
-      const text = (Array.isArray(values) ? values : [values]).map((value) => (typeof value === 'string' ? value : JSON.stringify(value))).join(' ');
+      const text = format(...(Array.isArray(values) ? values : [values]));
+      if (WORKBENCH_NOISE.test(text)) return;
       (type === 'error' || type === 'warn' ? process.stderr : process.stdout).write(`${text}\n`);
     });
     const remote = (file: string): string => `vscode-remote://127.0.0.1:${port}${path.resolve(file)}`;
