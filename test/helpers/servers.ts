@@ -2,10 +2,10 @@
 // HTTP servers listen on a free loopback port and are stopped (with their process group) after.
 
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
 import path from 'node:path';
 import type { ServerDefinition } from '../../src/core/config/types';
 import { McpHub } from '../../src/core/mcp/hub';
+import { freePort } from './ports';
 
 export const ROOT = path.resolve(__dirname, '../..');
 const packageMain = (name: string): string => path.join(ROOT, 'node_modules/@modelcontextprotocol', name, 'dist/index.js');
@@ -42,17 +42,6 @@ export function hubOf(servers: readonly ServerDefinition[], options: HubOptions 
     startupTimeoutMs: options.startupTimeoutMs ?? 20_000,
     clientVersion: 'test',
     onLog: (server, level, text) => options.logs?.push(`${server} ${level} ${text}`),
-  });
-}
-
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      probe.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
   });
 }
 

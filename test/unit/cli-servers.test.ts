@@ -2,27 +2,18 @@
 // configuration errors, and inputs.
 
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdtempSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, test } from 'node:test';
+import { codemode as run, type CliOutcome } from '../helpers/cli';
 import { FIXTURE, ROOT } from '../helpers/servers';
 
-const CLI = path.join(ROOT, 'dist/cli.js');
 const EXAMPLE = path.join(ROOT, 'examples/workspace');
 const EXAMPLE_CONFIG = path.join(EXAMPLE, '.vscode/mcp.json');
 
-function codemode(args: string[], options: { cwd?: string; env?: Record<string, string> } = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, ...args], { cwd: options.cwd ?? ROOT, env: { ...process.env, ...options.env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk) => (stdout += chunk));
-    child.stderr.on('data', (chunk) => (stderr += chunk));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
+function codemode(args: string[], options: { cwd?: string; env?: Record<string, string> } = {}): Promise<CliOutcome> {
+  return run(args, { cwd: options.cwd ?? ROOT, env: options.env });
 }
 
 describe('codemode tools', () => {

@@ -1,33 +1,16 @@
 // The built `codemode` command, run as a user runs it: a child process of dist/cli.js.
 
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { before, describe, test } from 'node:test';
+import { CLI as cli, codemode as run, type CliOutcome } from '../helpers/cli';
 
-const root = path.resolve(__dirname, '../..');
-const cli = path.join(root, 'dist/cli.js');
 const work = mkdtempSync(path.join(tmpdir(), 'codemode-cli-'));
 
-interface Outcome {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function codemode(args: string[], stdin?: string): Promise<Outcome> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [cli, ...args], { cwd: work });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk) => (stdout += chunk));
-    child.stderr.on('data', (chunk) => (stderr += chunk));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-    child.stdin.end(stdin ?? '');
-  });
+function codemode(args: string[], stdin?: string): Promise<CliOutcome> {
+  return run(args, { cwd: work, stdin });
 }
 
 function script(name: string, text: string): string {
