@@ -5,6 +5,7 @@ import * as vscode from 'vscode';
 import type { CodeModeContext } from './context';
 import { runActiveFile, runSelection } from './runCommands';
 import { showRunPanel } from './runPanel';
+import { newScript, regenerateTypes, restartServer, showServers } from './serverCommands';
 
 type Command = (ctx: CodeModeContext) => (...args: unknown[]) => unknown;
 
@@ -13,6 +14,10 @@ export const COMMANDS: Readonly<Record<string, Command>> = {
   'codemode.runSelection': (ctx) => () => runSelection(ctx),
   'codemode.showRuns': (ctx) => () => showRunPanel(ctx),
   'codemode.showLogs': (ctx) => () => ctx.log.show(),
+  'codemode.showServers': (ctx) => () => showServers(ctx),
+  'codemode.restartServer': (ctx) => (name: unknown) => restartServer(ctx, typeof name === 'string' ? name : undefined),
+  'codemode.regenerateTypes': (ctx) => () => regenerateTypes(ctx),
+  'codemode.newScript': (ctx) => () => newScript(ctx),
 };
 
 export function registerCommands(ctx: CodeModeContext): void {

@@ -3,15 +3,22 @@
 
 import * as vscode from 'vscode';
 import { ScriptRunner } from '../core/run/runner';
+import { DeclarationWriter } from './declarations';
+import { ServerManager } from './servers';
 
 export class CodeModeContext implements vscode.Disposable {
   readonly log: vscode.LogOutputChannel;
   readonly runner = new ScriptRunner();
+  readonly servers: ServerManager;
+  readonly declarations: DeclarationWriter;
   private readonly disposables: vscode.Disposable[] = [];
 
   constructor(readonly extension: vscode.ExtensionContext) {
     this.log = this.register(vscode.window.createOutputChannel('Code Mode', { log: true }));
     this.register({ dispose: () => this.runner.dispose() });
+    this.servers = new ServerManager(this);
+    this.register({ dispose: () => void this.servers.dispose() });
+    this.declarations = this.register(new DeclarationWriter(this));
   }
 
   register<T extends vscode.Disposable>(disposable: T): T {

@@ -18,17 +18,19 @@ async function runScript(ctx: CodeModeContext, code: string, fileName: string): 
     (_progress, token) => {
       const abort = new AbortController();
       const subscription = token.onCancellationRequested(() => abort.abort());
-      return ctx.runner
-        .run({
+      return ctx.servers
+        .provider()
+        .then((provider) => ctx.runner.run({
           code,
           fileName,
+          provider,
           source: 'editor',
           signal: abort.signal,
           onEvent: (event) => {
             recordRunEvent(ctx, event);
             if (event.type === 'log') ctx.log[event.level === 'log' ? 'info' : event.level](`[script] ${event.text}`);
           },
-        })
+        }))
         .finally(() => subscription.dispose());
     },
   );

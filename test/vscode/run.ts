@@ -1,36 +1,46 @@
 // `npm run test:vscode`: the extension's tests in a real VS Code extension host, through
-// @vscode/test-electron's runTests. A desktop VS Code is used when CODEMODE_VSCODE names one (or
-// one can be downloaded); otherwise VS Code's server in headless chromium (launcher.ts).
+// @vscode/test-electron's runTests, twice: in a trusted workspace, and in Restricted Mode. A
+// desktop VS Code is used when CODEMODE_VSCODE names one; otherwise VS Code's server in headless
+// chromium (launcher.ts).
 
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { downloadAndUnzipVSCode, runTests } from '@vscode/test-electron';
+import { runTests } from '@vscode/test-electron';
 
 const ROOT = path.resolve(__dirname, '../..');
+const FIXTURE = path.join(ROOT, 'test/fixtures/mcp-fixture-server.mjs');
 
-async function desktopVsCode(): Promise<string | undefined> {
-  if (process.env.CODEMODE_VSCODE) return process.env.CODEMODE_VSCODE;
-  if (process.env.CODEMODE_VSCODE_DOWNLOAD !== '1') return undefined;
-  try {
-    return await downloadAndUnzipVSCode({ version: 'stable' });
-  } catch (error) {
-    process.stderr.write(`[test:vscode] no desktop VS Code (${(error as Error).message}); using VS Code's server instead\n`);
-    return undefined;
-  }
+/** A fresh workspace: servers in .vscode/mcp.json and in settings, one of them broken, and a script. */
+function makeWorkspace(): string {
+  const folder = mkdtempSync(path.join(tmpdir(), 'codemode-ws-'));
+  mkdirSync(path.join(folder, '.vscode'));
+  mkdirSync(path.join(folder, 'scripts'));
+  const server = (mode: string) => ({ command: 'node', args: [FIXTURE, mode] });
+  writeFileSync(
+    path.join(folder, '.vscode/mcp.json'),
+    `// Test servers\n${JSON.stringify({ servers: { fixture: server('basic'), 'fails-to-start': server('exit-at-start'), 'no-url': { type: 'http' } } }, null, 2)}\n`,
+  );
+  writeFileSync(path.join(folder, '.vscode/settings.json'), JSON.stringify({ 'codemode.servers': { 'from-settings': server('basic') } }, null, 2));
+  writeFileSync(path.join(folder, 'scripts/sum.ts'), 'const numbers: number[] = [1, 2, 3, 4];\nconsole.log(`adding ${numbers.length} numbers`);\nreturn { total: numbers.reduce((sum, n) => sum + n, 0) };\n');
+  return folder;
 }
 
 async function main(): Promise<void> {
   const launcher = path.join(ROOT, 'dist/test/launcher.js');
   const suites = path.join(ROOT, 'dist/test/suite');
   if (!existsSync(launcher) || !existsSync(suites)) throw new Error('build the tests first: node esbuild.mjs --tests');
-  const executable = (await desktopVsCode()) ?? launcher;
-  const workspace = path.join(ROOT, 'test/vscode/workspace');
-  await runTests({
-    vscodeExecutablePath: executable,
-    extensionDevelopmentPath: ROOT,
-    extensionTestsPath: path.join(suites, 'index.js'),
-    launchArgs: [workspace],
-  });
+  const executable = process.env.CODEMODE_VSCODE ?? launcher;
+  for (const trust of ['trusted', 'restricted'] as const) {
+    process.stdout.write(`\n== VS Code extension tests, ${trust} workspace\n`);
+    await runTests({
+      vscodeExecutablePath: executable,
+      extensionDevelopmentPath: ROOT,
+      extensionTestsPath: path.join(suites, 'index.js'),
+      launchArgs: [makeWorkspace()],
+      extensionTestsEnv: { CODEMODE_WORKSPACE_TRUST: trust, CODEMODE_TEST_SUITE: trust },
+    });
+  }
 }
 
 main().catch((error: unknown) => {

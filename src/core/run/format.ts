@@ -63,3 +63,24 @@ export function formatValue(value: unknown): string {
   if (typeof value === 'string') return value;
   return JSON.stringify(value, null, 2) ?? 'undefined';
 }
+
+/**
+ * A run as a model should read it: the result as JSON, the logs, one line per tool call, and on
+ * failure the error with its place and the calls that had completed. Capped at `maxChars`, with a
+ * notice saying so.
+ */
+export function formatForModel(result: RunResult, maxChars: number): string {
+  const parts: string[] = [];
+  if (result.error) {
+    const where = result.error.line !== undefined ? ` at line ${result.error.line}${result.error.column !== undefined ? `, column ${result.error.column}` : ''}` : '';
+    parts.push(`The script failed${where}: ${result.error.name}: ${result.error.message}`);
+  } else {
+    parts.push(`Result:\n${result.result === undefined ? '(the script returned nothing)' : (JSON.stringify(result.result, null, 1) ?? 'undefined')}`);
+  }
+  if (result.logs.length > 0) parts.push(`Logs:\n${result.logs.map((log) => (log.level === 'log' ? log.text : `[${log.level}] ${log.text}`)).join('\n')}`);
+  if (result.calls.length > 0) parts.push(`Tool calls (${result.calls.length}):\n${result.calls.map((call) => `- ${describeCall(call)}`).join('\n')}`);
+  const text = parts.join('\n\n');
+  if (text.length <= maxChars) return text;
+  const notice = `\n\n[Output cut: ${maxChars} of ${text.length} characters shown. Return less: filter or summarise in the script.]`;
+  return text.slice(0, Math.max(0, maxChars - notice.length)) + notice;
+}

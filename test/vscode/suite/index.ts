@@ -1,12 +1,15 @@
-// Runs inside the VS Code extension host: loads every *.test.js beside this file into mocha.
+// Runs inside the VS Code extension host: loads the suites for this run (CODEMODE_TEST_SUITE:
+// "trusted" or "restricted") into mocha.
 
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import Mocha from 'mocha';
 
 export function run(): Promise<void> {
-  const mocha = new Mocha({ ui: 'bdd', color: false, timeout: 60_000, reporter: 'spec' });
-  for (const file of readdirSync(__dirname).filter((name) => name.endsWith('.test.js')).sort()) mocha.addFile(path.join(__dirname, file));
+  const suite = process.env.CODEMODE_TEST_SUITE ?? 'trusted';
+  const mocha = new Mocha({ ui: 'bdd', color: false, timeout: 90_000, reporter: 'spec' });
+  const files = readdirSync(__dirname).filter((name) => name.endsWith('.test.js') && (suite === 'restricted') === name.startsWith('restricted'));
+  for (const file of files.sort()) mocha.addFile(path.join(__dirname, file));
   return new Promise((resolve, reject) => {
     mocha.run((failures) => (failures > 0 ? reject(new Error(`${failures} test(s) failed`)) : resolve()));
   });

@@ -1,0 +1,36 @@
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync } from 'node:fs';
+import * as vscode from 'vscode';
+import { api, exists, invokeTool, workspaceUri } from './helpers';
+
+/** MCP fixture servers running anywhere on this machine for this workspace. */
+function fixtureProcesses(): string[] {
+  const found: string[] = [];
+  for (const pid of readdirSync('/proc').filter((name) => /^\d+$/.test(name))) {
+    try {
+      const command = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').join(' ');
+      if (command.includes('mcp-fixture-server')) found.push(command);
+    } catch {
+      // Gone meanwhile.
+    }
+  }
+  return found;
+}
+
+describe('Restricted Mode', () => {
+  it('the workspace is not trusted', () => {
+    assert.equal(vscode.workspace.isTrusted, false);
+  });
+
+  it('starts no server and runs no script, and says why', async () => {
+    const codemode = await api();
+    await new Promise((resolve) => setTimeout(resolve, 3000));
+    assert.deepEqual(codemode.serverStatus(), []);
+    assert.deepEqual(fixtureProcesses(), []);
+    const text = await invokeTool('codemode_run', { code: 'return 1' });
+    assert.match(text, /does not run scripts in an untrusted workspace \(Restricted Mode\)/);
+    const search = await invokeTool('codemode_search', { query: 'echo' });
+    assert.match(search, /Restricted Mode/);
+    assert.equal(await exists(workspaceUri('.codemode')), false, 'no declarations were written');
+  });
+});
