@@ -14,8 +14,11 @@ export interface CodeModeApi {
   configIssues(): string[];
 }
 
+let current: CodeModeContext | undefined;
+
 export function activate(extension: vscode.ExtensionContext): CodeModeApi {
   const ctx = new CodeModeContext(extension);
+  current = ctx;
   extension.subscriptions.push(ctx);
   registerCommands(ctx);
   registerLanguageModelTools(ctx);
@@ -29,6 +32,8 @@ export function activate(extension: vscode.ExtensionContext): CodeModeApi {
   };
 }
 
-export function deactivate(): void {
-  // Everything is disposed through the extension's subscriptions.
+/** Stops the MCP servers (and their processes) before the extension host goes away. */
+export async function deactivate(): Promise<void> {
+  await current?.servers.dispose();
+  current = undefined;
 }

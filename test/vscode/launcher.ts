@@ -5,8 +5,8 @@
 //
 // Environment: CODEMODE_WORKSPACE_TRUST=restricted leaves Workspace Trust on (Restricted Mode).
 
-import { spawn } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { execFileSync, spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { format } from 'node:util';
@@ -25,6 +25,18 @@ function option(args: readonly string[], name: string): string | undefined {
   return args.find((arg) => arg.startsWith(prefix))?.slice(prefix.length);
 }
 
+/** Ends every process whose environment carries `marker`. */
+function killMarked(marker: string): void {
+  for (const pid of readdirSync('/proc').filter((name) => /^\d+$/.test(name))) {
+    if (Number(pid) === process.pid) continue;
+    try {
+      if (readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0').includes(marker)) process.kill(Number(pid), 'SIGKILL');
+    } catch {
+      // Gone, or not ours to read.
+    }
+  }
+}
+
 async function main(args: string[]): Promise<number> {
   const development = option(args, 'extensionDevelopmentPath');
   const tests = option(args, 'extensionTestsPath');
@@ -35,6 +47,24 @@ async function main(args: string[]): Promise<number> {
   const started = Date.now();
   const scratch = mkdtempSync(path.join(tmpdir(), 'codemode-vscode-'));
   const port = await freePort();
+  const userData = path.join(scratch, 'user-data');
+  const extensions = path.join(scratch, 'extensions');
+  // Every process started for this run inherits the marker, so none outlives it (the extension
+  // host is not in the server's process group, and neither are the MCP servers it starts).
+  const marker = `CODEMODE_LAUNCHER_RUN=${path.basename(scratch)}`;
+  const serverEnv = { ...process.env, XDG_CONFIG_HOME: scratch, XDG_DATA_HOME: scratch, CODEMODE_LAUNCHER_RUN: path.basename(scratch) };
+  // CODEMODE_INSTALL_VSIX: test the packaged extension, installed as a user would, instead of the
+  // development folder.
+  const vsix = process.env.CODEMODE_INSTALL_VSIX;
+  let developmentPath = development;
+  if (vsix) {
+    execFileSync(host.node, [host.entry, '--install-extension', vsix, '--extensions-dir', extensions, '--user-data-dir', userData], { env: serverEnv, stdio: ['ignore', 'inherit', 'inherit'] });
+    // The workbench runs tests only for a development extension: give it an empty one, so the
+    // extension under test is the installed package.
+    developmentPath = path.join(scratch, 'test-runner');
+    mkdirSync(developmentPath);
+    writeFileSync(path.join(developmentPath, 'package.json'), JSON.stringify({ name: 'test-runner', publisher: 'codemode-tests', version: '0.0.0', engines: { vscode: '*' } }));
+  }
 
   const server = spawn(
     host.node,
@@ -42,14 +72,14 @@ async function main(args: string[]): Promise<number> {
       host.entry,
       '--auth', 'none',
       '--bind-addr', `127.0.0.1:${port}`,
-      '--user-data-dir', path.join(scratch, 'user-data'),
-      '--extensions-dir', path.join(scratch, 'extensions'),
+      '--user-data-dir', userData,
+      '--extensions-dir', extensions,
       '--config', path.join(scratch, 'config.yaml'),
       '--disable-telemetry', '--disable-update-check', '--ignore-last-opened',
       '--vscode-option', 'enable-smoke-test-driver',
       ...(restricted ? [] : ['--disable-workspace-trust']),
     ],
-    { detached: true, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, XDG_CONFIG_HOME: scratch, XDG_DATA_HOME: scratch } },
+    { detached: true, stdio: ['ignore', 'pipe', 'pipe'], env: serverEnv },
   );
   let serverLog = '';
   server.stdout!.on('data', (chunk) => (serverLog += chunk));
@@ -83,7 +113,7 @@ async function main(args: string[]): Promise<number> {
     });
     const remote = (file: string): string => `vscode-remote://127.0.0.1:${port}${path.resolve(file)}`;
     const payload = JSON.stringify([
-      ['extensionDevelopmentPath', remote(development)],
+      ['extensionDevelopmentPath', remote(developmentPath)],
       ['extensionTestsPath', remote(tests)],
     ]);
     const url = `http://127.0.0.1:${port}/?${folder ? `folder=${encodeURIComponent(path.resolve(folder))}&` : ''}payload=${encodeURIComponent(payload)}`;
@@ -96,6 +126,8 @@ async function main(args: string[]): Promise<number> {
     } catch {
       // Already gone.
     }
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    killMarked(marker);
     rmSync(scratch, { recursive: true, force: true });
     // VS Code's server leaves its IPC sockets in /tmp.
     for (const name of readdirSync('/tmp')) {

@@ -3,6 +3,7 @@
 // desktop VS Code is used when CODEMODE_VSCODE names one; otherwise VS Code's server in headless
 // chromium (launcher.ts).
 
+import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -41,6 +42,17 @@ async function main(): Promise<void> {
       extensionTestsEnv: { CODEMODE_WORKSPACE_TRUST: trust, CODEMODE_TEST_SUITE: trust },
     });
   }
+  if (executable !== launcher) return;
+  process.stdout.write('\n== The packaged .vsix, installed into VS Code\n');
+  const vsix = path.join(ROOT, '.cache/codemode-vscode.vsix');
+  execFileSync('npx', ['vsce', 'package', '--allow-missing-repository', '--skip-license', '-o', vsix], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
+  await runTests({
+    vscodeExecutablePath: executable,
+    extensionDevelopmentPath: ROOT,
+    extensionTestsPath: path.join(suites, 'index.js'),
+    launchArgs: [makeWorkspace()],
+    extensionTestsEnv: { CODEMODE_WORKSPACE_TRUST: 'trusted', CODEMODE_TEST_SUITE: 'vsix', CODEMODE_INSTALL_VSIX: vsix },
+  });
 }
 
 main().catch((error: unknown) => {
