@@ -76,7 +76,7 @@ if (tests) {
   // The extension-host suites load mocha and vscode at run time; the launcher is an executable.
   const suites = readdirSync('test/vscode/suite').filter((name) => name.endsWith('.ts')).map((name) => `test/vscode/suite/${name}`);
   builds.push({ ...node, entryPoints: suites, outdir: path.join(outdir, 'test/suite'), external: [...node.external, 'mocha'] });
-  builds.push({ ...node, entryPoints: { launcher: 'test/vscode/launcher.ts', run: 'test/vscode/run.ts' }, outdir: path.join(outdir, 'test'), external: [...node.external, 'playwright-core', '@vscode/test-electron'], banner: { js: `#!/usr/bin/env node\n${node.banner.js}` } });
+  builds.push({ ...node, entryPoints: { launcher: 'test/vscode/launcher.ts', run: 'test/vscode/run.ts', start: 'test/vscode/start.ts' }, outdir: path.join(outdir, 'test'), external: [...node.external, 'playwright-core', '@vscode/test-electron'], banner: { js: `#!/usr/bin/env node\n${node.banner.js}` } });
 }
 
 await mkdir(outdir, { recursive: true });

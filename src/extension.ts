@@ -24,7 +24,8 @@ export function activate(extension: vscode.ExtensionContext): CodeModeApi {
   registerLanguageModelTools(ctx);
   registerStatusBar(ctx);
   ctx.register(vscode.languages.registerCodeLensProvider([{ language: 'typescript' }, { language: 'javascript' }], new RunCodeLensProvider()));
-  void ctx.servers.reload().then(() => ctx.declarations.write());
+  // Reading the configuration starts the servers and writes their declarations (onDidReload).
+  void ctx.servers.reload();
   ctx.log.info('Code Mode activated');
   return {
     serverStatus: () => (ctx.servers.hub?.status() ?? []).map((server) => ({ name: server.name, namespace: server.namespace, state: server.state.kind, tools: server.tools.length })),

@@ -37,7 +37,8 @@ async function writeOwned(uri: vscode.Uri, text: string, header: string): Promis
 function tsconfig(types: vscode.Uri, scripts: vscode.Uri): string {
   const relative = path(scripts, types);
   const config = {
-    compilerOptions: { target: 'ES2022', lib: ['ES2022'], types: [], strict: true, noEmit: true, allowJs: true, skipLibCheck: true, moduleDetection: 'force' },
+    // Each script is its own module (top-level await), with only the sandbox's globals in scope.
+    compilerOptions: { target: 'ES2022', module: 'ESNext', lib: ['ES2022'], types: [], strict: true, noEmit: true, allowJs: true, skipLibCheck: true, moduleDetection: 'force' },
     // The declarations folder is named explicitly: globs do not enter folders whose names start with a dot.
     include: ['**/*.ts', '**/*.js', `${relative}/*.d.ts`],
   };
@@ -59,7 +60,10 @@ export class DeclarationWriter implements vscode.Disposable {
   private readonly disposables: vscode.Disposable[] = [];
 
   constructor(private readonly ctx: CodeModeContext) {
-    this.disposables.push(ctx.servers.onDidChangeTools(() => this.schedule()));
+    this.disposables.push(
+      ctx.servers.onDidChangeTools(() => this.schedule()),
+      ctx.servers.onDidReload(() => this.schedule()),
+    );
   }
 
   schedule(): void {

@@ -20,6 +20,7 @@ export class ServerManager implements vscode.Disposable {
   private readonly channels = new Map<string, vscode.LogOutputChannel>();
   private readonly changed = new vscode.EventEmitter<void>();
   private readonly toolsChanged = new vscode.EventEmitter<string>();
+  private readonly reloaded = new vscode.EventEmitter<void>();
   private readonly disposables: vscode.Disposable[] = [];
   private reloading: Promise<void> = Promise.resolve();
 
@@ -27,11 +28,14 @@ export class ServerManager implements vscode.Disposable {
   readonly onDidChange = this.changed.event;
   /** Fires with a server's name when its tools change (it started, or sent list_changed). */
   readonly onDidChangeTools = this.toolsChanged.event;
+  /** Fires when the configuration was read again and the servers replaced. */
+  readonly onDidReload = this.reloaded.event;
 
   constructor(private readonly ctx: CodeModeContext) {
     this.disposables.push(
       this.changed,
       this.toolsChanged,
+      this.reloaded,
       vscode.workspace.onDidChangeConfiguration((event) => {
         if (event.affectsConfiguration('codemode')) void this.reload();
       }),
@@ -110,6 +114,7 @@ export class ServerManager implements vscode.Disposable {
       this.ctx.log.info(`Servers: ${config.servers.map((server) => server.name).join(', ') || 'none configured'}`);
     }
     this.changed.fire();
+    this.reloaded.fire();
   }
 
   /** Settings first; a server in mcp.json with the same name as one in settings is skipped. */

@@ -63,3 +63,31 @@ describe('MCP servers from settings and .vscode/mcp.json', () => {
     assert.equal(new TextDecoder().decode(await vscode.workspace.fs.readFile(foreign)), '// mine\n');
   });
 });
+
+describe('keeping in step', () => {
+  it('a server added to the settings starts without a reload and gets declarations', async () => {
+    const codemode = await api();
+    const settings = vscode.workspace.getConfiguration('codemode');
+    const servers = settings.get<Record<string, unknown>>('servers') ?? {};
+    const fixture = (servers['from-settings'] as { args: string[] }).args[0];
+    await settings.update('servers', { ...servers, 'added-later': { command: 'node', args: [fixture, 'basic'] } }, vscode.ConfigurationTarget.Workspace);
+    await eventually('the new server', () => codemode.serverStatus().find((server) => server.name === 'added-later' && server.state === 'ready'));
+    await eventually('its declarations', () => exists(workspaceUri('.codemode/addedLater.d.ts')));
+    const text = await invokeTool('codemode_run', { code: 'return (await addedLater.echo({ value: "new" })).value' });
+    assert.match(text, /^Result:\n"new"/);
+  });
+
+  it('a tool list that changes (notifications/tools/list_changed) updates the declarations', async () => {
+    await invokeTool('codemode_run', { code: 'await fixture.addTool({ name: "late-tool" })' });
+    const declarations = await eventually('the new tool in the declarations', async () => {
+      const text = new TextDecoder().decode(await vscode.workspace.fs.readFile(workspaceUri('.codemode/fixture.d.ts')));
+      return text.includes('function lateTool(') ? text : undefined;
+    });
+    assert.match(declarations, /@see MCP tool "late-tool" on server "fixture"/);
+  });
+
+  it('scripts in the scripts folder get a Run lens', async () => {
+    const lenses = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', workspaceUri('codemode/completions.ts'));
+    assert.ok(lenses.some((lens) => lens.command?.command === 'codemode.runFile' && /Run script/.test(lens.command.title)), JSON.stringify(lenses.map((lens) => lens.command?.title)));
+  });
+});
