@@ -23,9 +23,11 @@ class RunTool implements vscode.LanguageModelTool<RunInput> {
 
   prepareInvocation(options: vscode.LanguageModelToolInvocationPrepareOptions<RunInput>): vscode.PreparedToolInvocation {
     const code = String(options.input?.code ?? '');
+    // A fence longer than any run of backticks in the script, so the script cannot close it.
+    const fence = '`'.repeat(Math.max(3, ...[...code.matchAll(/`+/g)].map((run) => run[0].length + 1)));
     return {
       invocationMessage: 'Running a Code Mode script',
-      confirmationMessages: { title: 'Run this Code Mode script?', message: new vscode.MarkdownString(`The script calls MCP tools from a sandbox:\n\n\`\`\`ts\n${code}\n\`\`\``) },
+      confirmationMessages: { title: 'Run this Code Mode script?', message: new vscode.MarkdownString(`The script calls MCP tools from a sandbox:\n\n${fence}ts\n${code}\n${fence}`) },
     };
   }
 
@@ -36,14 +38,9 @@ class RunTool implements vscode.LanguageModelTool<RunInput> {
     const abort = new AbortController();
     const subscription = token.onCancellationRequested(() => abort.abort());
     try {
-      const result = await this.ctx.runner.run({
-        code,
-        fileName: 'model-script.ts',
-        provider: await this.ctx.servers.provider(),
-        source: 'lm-tool',
-        signal: abort.signal,
-        onEvent: (event) => recordRunEvent(this.ctx, event),
-      });
+      const result = await this.ctx.servers.withProvider((provider) =>
+        this.ctx.runner.run({ code, fileName: 'model-script.ts', provider, source: 'lm-tool', signal: abort.signal, onEvent: (event) => recordRunEvent(this.ctx, event) }),
+      );
       return text(formatForModel(result, vscode.workspace.getConfiguration('codemode').get<number>('maxModelOutputChars', 20_000)));
     } finally {
       subscription.dispose();
@@ -77,7 +74,7 @@ class SearchTool implements vscode.LanguageModelTool<SearchInput> {
       }
       const matches = searchTools(catalog.tools, query, 8);
       if (matches.length === 0) return text([`No tool matches "${query}". Search with other words, or with an empty query for the list of all tools.`, ...down].join('\n'));
-      const { files } = await generateDeclarations(groupByServer(matches.map((match) => match.tool)));
+      const { files } = await generateDeclarations(groupByServer(matches.map((match) => match.tool)), catalog.namespaces);
       const declarations = [...files].filter(([name]) => name !== 'index.d.ts').map(([, body]) => body.split('\n').filter((line) => !line.startsWith('//')).join('\n').trim());
       return text([`TypeScript declarations of the ${matches.length} best-matching tools (call them as namespace.function({ ... }) in codemode_run):`, ...declarations, ...down].join('\n\n'));
     } finally {

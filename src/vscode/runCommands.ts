@@ -19,8 +19,7 @@ async function runScript(ctx: CodeModeContext, code: string, fileName: string): 
       const abort = new AbortController();
       const subscription = token.onCancellationRequested(() => abort.abort());
       return ctx.servers
-        .provider()
-        .then((provider) => ctx.runner.run({
+        .withProvider((provider) => ctx.runner.run({
           code,
           fileName,
           provider,

@@ -23,6 +23,14 @@ export class ServerManager implements vscode.Disposable {
   private readonly reloaded = new vscode.EventEmitter<void>();
   private readonly disposables: vscode.Disposable[] = [];
   private reloading: Promise<void> = Promise.resolve();
+  private reloadTimer: NodeJS.Timeout | undefined;
+  /** Runs still using each hub: a replaced hub is stopped only when its last run ends. */
+  private readonly users = new Map<McpHub, number>();
+  private readonly retired = new Set<McpHub>();
+  /** One prompt at a time, and one per input even when several servers start together. */
+  private prompting: Promise<unknown> = Promise.resolve();
+  private readonly pendingAnswers = new Map<string, Promise<string>>();
+  disposed = false;
 
   /** Fires when the set of servers, or a server's state, changes. */
   readonly onDidChange = this.changed.event;
@@ -37,13 +45,53 @@ export class ServerManager implements vscode.Disposable {
       this.toolsChanged,
       this.reloaded,
       vscode.workspace.onDidChangeConfiguration((event) => {
-        if (event.affectsConfiguration('codemode')) void this.reload();
+        if (['codemode.servers', 'codemode.inputs', 'codemode.readMcpJson'].some((key) => event.affectsConfiguration(key))) this.scheduleReload();
       }),
-      vscode.workspace.onDidGrantWorkspaceTrust(() => void this.reload()),
-      vscode.workspace.onDidChangeWorkspaceFolders(() => void this.reload()),
+      vscode.workspace.onDidGrantWorkspaceTrust(() => this.scheduleReload()),
+      vscode.workspace.onDidChangeWorkspaceFolders(() => {
+        this.watchMcpJson();
+        this.scheduleReload();
+      }),
     );
-    const watcher = vscode.workspace.createFileSystemWatcher('**/.vscode/mcp.json');
-    this.disposables.push(watcher, watcher.onDidChange(() => void this.reload()), watcher.onDidCreate(() => void this.reload()), watcher.onDidDelete(() => void this.reload()));
+    this.watchMcpJson();
+  }
+
+  private watchers: vscode.Disposable[] = [];
+
+  /** Watches exactly the files read: each folder's .vscode/mcp.json. */
+  private watchMcpJson(): void {
+    for (const watcher of this.watchers) watcher.dispose();
+    this.watchers = (vscode.workspace.workspaceFolders ?? []).flatMap((folder) => {
+      const watcher = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(folder, '.vscode/mcp.json'));
+      return [watcher, watcher.onDidChange(() => this.scheduleReload()), watcher.onDidCreate(() => this.scheduleReload()), watcher.onDidDelete(() => this.scheduleReload())];
+    });
+  }
+
+  /** Several changes in a row (a save that touches settings and mcp.json) make one reload. */
+  private scheduleReload(): void {
+    clearTimeout(this.reloadTimer);
+    this.reloadTimer = setTimeout(() => void this.reload(), 200);
+  }
+
+  /**
+   * Runs `use` with the current tool provider, holding its hub: a reload meanwhile replaces the
+   * hub for later runs, and stops this one's servers only when `use` is done.
+   */
+  async withProvider<T>(use: (provider: ToolProvider) => Promise<T>): Promise<T> {
+    await this.reloading;
+    const hub = this.hubValue;
+    if (!hub) return use(noTools);
+    this.users.set(hub, (this.users.get(hub) ?? 0) + 1);
+    try {
+      return await use(hub);
+    } finally {
+      const left = (this.users.get(hub) ?? 1) - 1;
+      if (left > 0) this.users.set(hub, left);
+      else {
+        this.users.delete(hub);
+        if (this.retired.delete(hub)) void hub.dispose();
+      }
+    }
   }
 
   /** The hub, once the configuration has been read; undefined in Restricted Mode. */
@@ -61,12 +109,6 @@ export class ServerManager implements vscode.Disposable {
     return this.hubValue;
   }
 
-  /** What runs call tools through: the hub, or nothing while the workspace is not trusted. */
-  async provider(): Promise<ToolProvider> {
-    await this.reloading;
-    return this.hubValue ?? noTools;
-  }
-
   /** Re-reads the configuration and replaces the hub (stopping the old servers). */
   reload(): Promise<void> {
     this.reloading = this.reloading.then(() => this.rebuild()).catch((error: unknown) => this.ctx.log.error(`Could not load the servers: ${String(error)}`));
@@ -74,6 +116,7 @@ export class ServerManager implements vscode.Disposable {
   }
 
   channel(server: string): vscode.LogOutputChannel {
+    if (this.disposed) return this.ctx.log;
     let channel = this.channels.get(server);
     if (!channel) {
       channel = vscode.window.createOutputChannel(`Code Mode: ${server}`, { log: true });
@@ -83,18 +126,28 @@ export class ServerManager implements vscode.Disposable {
   }
 
   async dispose(): Promise<void> {
-    for (const disposable of this.disposables) disposable.dispose();
-    await this.hubValue?.dispose();
+    if (this.disposed) return;
+    this.disposed = true;
+    clearTimeout(this.reloadTimer);
+    for (const disposable of [...this.disposables, ...this.watchers]) disposable.dispose();
+    await this.reloading;
+    const hubs = [this.hubValue, ...this.retired].filter((hub): hub is McpHub => hub !== undefined);
+    this.hubValue = undefined;
+    await Promise.all(hubs.map((hub) => hub.dispose()));
     for (const channel of this.channels.values()) channel.dispose();
   }
 
   private async rebuild(): Promise<void> {
+    if (this.disposed) return;
     const config = await this.readConfig();
+    if (this.disposed) return;
     this.issuesValue = config.issues;
     for (const issue of config.issues) this.ctx.log[issue.severity === 'error' ? 'error' : 'warn'](formatIssue(issue));
     const old = this.hubValue;
     this.hubValue = undefined;
-    await old?.dispose();
+    // A hub that runs still use is stopped when the last of them ends (see withProvider).
+    if (old && this.users.has(old)) this.retired.add(old);
+    else await old?.dispose();
     if (!vscode.workspace.isTrusted) {
       this.ctx.log.info('Restricted Mode: no MCP server starts and no script runs until the workspace is trusted.');
     } else {
@@ -149,9 +202,24 @@ export class ServerManager implements vscode.Disposable {
     return { servers, inputs, issues };
   }
 
-  /** Answers `${input:id}` from SecretStorage, or asks once and remembers the answer there. */
-  private async answer(input: InputDefinition, server: string): Promise<string> {
-    const key = `${SECRET_PREFIX}${input.id}`;
+  /**
+   * Answers `${input:id}` from SecretStorage, or asks once and remembers the answer there. Keys are
+   * per workspace, since SecretStorage is shared by every window: another project's
+   * `${input:token}` is not this one's.
+   */
+  private answer(input: InputDefinition, server: string): Promise<string> {
+    const workspace = vscode.workspace.workspaceFile?.toString() ?? vscode.workspace.workspaceFolders?.[0]?.uri.toString() ?? 'no-workspace';
+    const key = `${SECRET_PREFIX}${workspace}#${input.id}`;
+    let pending = this.pendingAnswers.get(key);
+    if (!pending) {
+      pending = this.prompting.then(() => this.ask(key, input, server)).finally(() => this.pendingAnswers.delete(key));
+      this.prompting = pending.catch(() => undefined);
+      this.pendingAnswers.set(key, pending);
+    }
+    return pending;
+  }
+
+  private async ask(key: string, input: InputDefinition, server: string): Promise<string> {
     const stored = await this.ctx.extension.secrets.get(key);
     if (stored !== undefined) return stored;
     const prompt = `${input.description} (for the MCP server "${server}")`;

@@ -78,6 +78,12 @@ describe('declarations for the real servers', () => {
     assert.match(generated.files.get('everything.d.ts')!, /function getSum\(args: everything\.GetSumInput\): Promise<UntypedToolResult>;/);
   });
 
+  test('namespaces a provider assigned are kept, so a subset of servers is named as scripts call it', async () => {
+    const some = await generateDeclarations(groupByServer(tools.filter((tool) => tool.server === 'memory')), new Map([['memory', 'memory2']]));
+    assert.ok(some.files.has('memory2.d.ts'));
+    assert.match(some.files.get('memory2.d.ts')!, /declare namespace memory2 \{/);
+  });
+
   test('the same tools give the same bytes, in whatever order they arrive', async () => {
     const again = await generateDeclarations(groupByServer([...tools].reverse()));
     assert.deepEqual([...again.files.keys()].sort(), [...generated.files.keys()].sort());

@@ -6,11 +6,11 @@
 // Environment: CODEMODE_WORKSPACE_TRUST=restricted leaves Workspace Trust on (Restricted Mode).
 
 import { execFileSync, spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { format } from 'node:util';
-import { chromium } from 'playwright-core';
+import { chromium, type Browser } from 'playwright-core';
 import { freePort } from '../helpers/ports';
 import { ensureVsCodeHost } from './host';
 
@@ -44,7 +44,6 @@ async function main(args: string[]): Promise<number> {
   const folder = args.find((arg) => !arg.startsWith('-'));
   const restricted = process.env.CODEMODE_WORKSPACE_TRUST === 'restricted';
   const host = ensureVsCodeHost();
-  const started = Date.now();
   const scratch = mkdtempSync(path.join(tmpdir(), 'codemode-vscode-'));
   const port = await freePort();
   const userData = path.join(scratch, 'user-data');
@@ -52,7 +51,8 @@ async function main(args: string[]): Promise<number> {
   // Every process started for this run inherits the marker, so none outlives it (the extension
   // host is not in the server's process group, and neither are the MCP servers it starts).
   const marker = `CODEMODE_LAUNCHER_RUN=${path.basename(scratch)}`;
-  const serverEnv = { ...process.env, XDG_CONFIG_HOME: scratch, XDG_DATA_HOME: scratch, CODEMODE_LAUNCHER_RUN: path.basename(scratch) };
+  // TMPDIR too: VS Code's server puts its IPC sockets there, and they go with the scratch folder.
+  const serverEnv = { ...process.env, XDG_CONFIG_HOME: scratch, XDG_DATA_HOME: scratch, TMPDIR: scratch, CODEMODE_LAUNCHER_RUN: path.basename(scratch) };
   // CODEMODE_INSTALL_VSIX: test the packaged extension, installed as a user would, instead of the
   // development folder.
   const vsix = process.env.CODEMODE_INSTALL_VSIX;
@@ -81,23 +81,38 @@ async function main(args: string[]): Promise<number> {
     ],
     { detached: true, stdio: ['ignore', 'pipe', 'pipe'], env: serverEnv },
   );
-  let serverLog = '';
-  server.stdout!.on('data', (chunk) => (serverLog += chunk));
-  server.stderr!.on('data', (chunk) => (serverLog += chunk));
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`code-server did not start:\n${serverLog}`)), 60_000);
-    const check = (): void => {
-      if (!/HTTP server listening/.test(serverLog)) return;
-      clearTimeout(timer);
-      resolve();
-    };
-    server.stdout!.on('data', check);
-    server.stderr!.on('data', check);
-    server.once('exit', (code) => reject(new Error(`code-server exited with ${code}:\n${serverLog}`)));
-  });
-
-  const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_FLAGS, headless: true });
+  let browser: Browser | undefined;
+  const cleanUp = async (): Promise<void> => {
+    await browser?.close().catch(() => undefined);
+    try {
+      process.kill(-server.pid!, 'SIGTERM');
+    } catch {
+      // Already gone.
+    }
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    killMarked(marker);
+    rmSync(scratch, { recursive: true, force: true });
+  };
+  const onSignal = (): void => void cleanUp().then(() => process.exit(130));
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
   try {
+    let serverLog = '';
+    server.stdout!.on('data', (chunk) => (serverLog += chunk));
+    server.stderr!.on('data', (chunk) => (serverLog += chunk));
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`code-server did not start:\n${serverLog}`)), 60_000);
+      const check = (): void => {
+        if (!/HTTP server listening/.test(serverLog)) return;
+        clearTimeout(timer);
+        resolve();
+      };
+      server.stdout!.on('data', check);
+      server.stderr!.on('data', check);
+      server.once('exit', (code) => reject(new Error(`code-server exited with ${code}:\n${serverLog}`)));
+    });
+
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_FLAGS, headless: true });
     const page = await browser.newPage();
     const exit = new Promise<number>((resolve) => {
       void page.exposeFunction('codeAutomationExit', (code: number) => resolve(code));
@@ -120,25 +135,9 @@ async function main(args: string[]): Promise<number> {
     await page.goto(url);
     return await exit;
   } finally {
-    await browser.close().catch(() => undefined);
-    try {
-      process.kill(-server.pid!, 'SIGTERM');
-    } catch {
-      // Already gone.
-    }
-    await new Promise((resolve) => setTimeout(resolve, 500));
-    killMarked(marker);
-    rmSync(scratch, { recursive: true, force: true });
-    // VS Code's server leaves its IPC sockets in /tmp.
-    for (const name of readdirSync('/tmp')) {
-      if (!/^vscode-(ipc|git)-.*\.sock$/.test(name)) continue;
-      const file = path.join('/tmp', name);
-      try {
-        if (statSync(file).mtimeMs >= started) rmSync(file, { force: true });
-      } catch {
-        // Removed meanwhile.
-      }
-    }
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+    await cleanUp();
   }
 }
 

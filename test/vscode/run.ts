@@ -4,7 +4,7 @@
 // chromium (launcher.ts).
 
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { runTests } from '@vscode/test-electron';
@@ -32,27 +32,29 @@ async function main(): Promise<void> {
   const suites = path.join(ROOT, 'dist/test/suite');
   if (!existsSync(launcher) || !existsSync(suites)) throw new Error('build the tests first: node esbuild.mjs --tests');
   const executable = process.env.CODEMODE_VSCODE ?? launcher;
+  const run = async (suite: 'trusted' | 'restricted' | 'vsix', env: Record<string, string> = {}): Promise<void> => {
+    const workspace = makeWorkspace();
+    try {
+      await runTests({
+        vscodeExecutablePath: executable,
+        extensionDevelopmentPath: ROOT,
+        extensionTestsPath: path.join(suites, 'index.js'),
+        launchArgs: [workspace],
+        extensionTestsEnv: { CODEMODE_WORKSPACE_TRUST: suite === 'restricted' ? 'restricted' : 'trusted', CODEMODE_TEST_SUITE: suite, ...env },
+      });
+    } finally {
+      rmSync(workspace, { recursive: true, force: true });
+    }
+  };
   for (const trust of ['trusted', 'restricted'] as const) {
     process.stdout.write(`\n== VS Code extension tests, ${trust} workspace\n`);
-    await runTests({
-      vscodeExecutablePath: executable,
-      extensionDevelopmentPath: ROOT,
-      extensionTestsPath: path.join(suites, 'index.js'),
-      launchArgs: [makeWorkspace()],
-      extensionTestsEnv: { CODEMODE_WORKSPACE_TRUST: trust, CODEMODE_TEST_SUITE: trust },
-    });
+    await run(trust);
   }
   if (executable !== launcher) return;
   process.stdout.write('\n== The packaged .vsix, installed into VS Code\n');
   const vsix = path.join(ROOT, '.cache/codemode-vscode.vsix');
   execFileSync('npx', ['vsce', 'package', '--allow-missing-repository', '--skip-license', '-o', vsix], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
-  await runTests({
-    vscodeExecutablePath: executable,
-    extensionDevelopmentPath: ROOT,
-    extensionTestsPath: path.join(suites, 'index.js'),
-    launchArgs: [makeWorkspace()],
-    extensionTestsEnv: { CODEMODE_WORKSPACE_TRUST: 'trusted', CODEMODE_TEST_SUITE: 'vsix', CODEMODE_INSTALL_VSIX: vsix },
-  });
+  await run('vsix', { CODEMODE_INSTALL_VSIX: vsix });
 }
 
 main().catch((error: unknown) => {

@@ -100,6 +100,7 @@ export class ServerConnection {
   private failures = 0;
   private secrets: readonly string[] = [];
   private stderr = '';
+  private stderrLine = '';
   private stopping = false;
   private disposed = false;
   /** The transport's first complaint since connecting (an oversized or malformed message), for the crash message. */
@@ -126,7 +127,8 @@ export class ServerConnection {
 
   /** The last lines the server wrote to stderr (stdio servers), secrets redacted. */
   stderrTail(): string {
-    return this.stderr;
+    // Kept raw and redacted when read: a secret may arrive split across chunks.
+    return redact(this.stderr, this.secrets);
   }
 
   /** Starts the server unless it runs already; waits for a start in progress. */
@@ -199,6 +201,7 @@ export class ServerConnection {
   private async start(): Promise<void> {
     this.stopping = false;
     this.stderr = '';
+    this.stderrLine = '';
     const generation = this.generation;
     this.setState({ kind: 'starting' });
     const abort = new AbortController();
@@ -211,7 +214,8 @@ export class ServerConnection {
       this.secrets = resolved.secrets;
       const timeout = (): Error => {
         abort.abort('startup timeout');
-        const tail = this.stderr.trim() ? `; its stderr ends with: ${this.stderr.trim().split('\n').slice(-3).join(' | ')}` : '';
+        const stderr = this.stderrTail().trim();
+        const tail = stderr ? `; its stderr ends with: ${stderr.split('\n').slice(-3).join(' | ')}` : '';
         return new Error(`did not finish starting within ${this.options.startupTimeoutMs} ms${tail}`);
       };
       const kind = await within(this.connect(resolved, abort.signal), this.options.startupTimeoutMs, abort.signal, timeout);
@@ -250,7 +254,7 @@ export class ServerConnection {
     // The last stderr lines of a process that just exited may still be on their way.
     if (closed && this.definition.type === 'stdio') await new Promise((resolve) => setTimeout(resolve, 100));
     const text = closed ? `the server ${this.definition.type === 'stdio' ? 'exited' : 'closed the connection'} before it finished starting` : error instanceof Error ? error.message : String(error);
-    const tail = this.stderr.trim();
+    const tail = this.stderrTail().trim();
     return tail && !text.includes('stderr ends with') ? `${text}; its stderr ends with: ${tail.split('\n').slice(-3).join(' | ')}` : text;
   }
 
@@ -326,7 +330,8 @@ export class ServerConnection {
     this.client = undefined;
     this.transport = undefined;
     this.failures++;
-    const tail = this.stderr.trim() ? `; its stderr ends with: ${this.stderr.trim().split('\n').slice(-3).join(' | ')}` : '';
+    const stderr = this.stderrTail().trim();
+    const tail = stderr ? `; its stderr ends with: ${stderr.split('\n').slice(-3).join(' | ')}` : '';
     const cause = this.lastTransportError ? ` after a transport error (${redact(this.lastTransportError.slice(0, 200), this.secrets)})` : '';
     this.lastTransportError = undefined;
     const error = `the server closed the connection${cause}${tail}`;
@@ -335,9 +340,11 @@ export class ServerConnection {
   }
 
   private keepStderr(raw: string): void {
-    const text = redact(raw, this.secrets);
-    this.stderr = (this.stderr + text).slice(-STDERR_KEEP_BYTES);
-    for (const line of text.split('\n')) if (line.trim()) this.log('info', `[stderr] ${line}`);
+    this.stderr = (this.stderr + raw).slice(-STDERR_KEEP_BYTES);
+    // Whole lines go to the log (redacted by log()); a partial line waits for the rest of it.
+    const lines = (this.stderrLine + raw).split('\n');
+    this.stderrLine = lines.pop()!.slice(-STDERR_KEEP_BYTES);
+    for (const line of lines) if (line.trim()) this.log('info', `[stderr] ${line}`);
   }
 
   private async fetchTools(): Promise<ToolInfo[]> {

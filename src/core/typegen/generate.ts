@@ -278,13 +278,17 @@ function indexFile(namespaces: readonly string[]): string {
   ].join('\n');
 }
 
-/** Generates the declaration files for the given servers' tools. */
-export async function generateDeclarations(servers: readonly ServerTools[]): Promise<GeneratedDeclarations> {
+/**
+ * Generates the declaration files for the given servers' tools. Pass the provider's `namespaces`
+ * when these are only some of its servers, so each keeps the name scripts call it by.
+ */
+export async function generateDeclarations(servers: readonly ServerTools[], given?: ReadonlyMap<string, string>): Promise<GeneratedDeclarations> {
   const sorted = [...servers].sort((a, b) => (a.server < b.server ? -1 : a.server > b.server ? 1 : 0));
-  const namespaces = assignIdentifiers(
+  const assigned = assignIdentifiers(
     sorted.map((server) => server.server),
     'namespace',
   );
+  const namespaces = new Map(sorted.map((server) => [server.server, given?.get(server.server) ?? assigned.get(server.server)!]));
   const files = new Map<string, string>();
   const warnings: string[] = [];
   for (const server of sorted) {
