@@ -5,6 +5,7 @@ import * as vscode from 'vscode';
 import { formatForModel } from '../core/run/format';
 import { searchTools } from '../core/search';
 import { generateDeclarations, groupByServer } from '../core/typegen/generate';
+import { approvedProvider } from './approvals';
 import type { CodeModeContext } from './context';
 import { recordRunEvent } from './runPanel';
 
@@ -39,7 +40,14 @@ class RunTool implements vscode.LanguageModelTool<RunInput> {
     const subscription = token.onCancellationRequested(() => abort.abort());
     try {
       const result = await this.ctx.servers.withProvider((provider) =>
-        this.ctx.runner.run({ code, fileName: 'model-script.ts', provider, source: 'lm-tool', signal: abort.signal, onEvent: (event) => recordRunEvent(this.ctx, event) }),
+        this.ctx.runner.run({
+          code,
+          fileName: 'model-script.ts',
+          provider: approvedProvider(provider, 'model', 'A script the model wrote'),
+          source: 'lm-tool',
+          signal: abort.signal,
+          onEvent: (event) => recordRunEvent(this.ctx, event),
+        }),
       );
       return text(formatForModel(result, vscode.workspace.getConfiguration('codemode').get<number>('maxModelOutputChars', 20_000)));
     } finally {

@@ -4,6 +4,7 @@
 import * as vscode from 'vscode';
 import { describeCall, formatError, formatValue, summarizeRun } from '../core/run/format';
 import type { RunResult } from '../core/run/trace';
+import { approvedProvider } from './approvals';
 import type { CodeModeContext } from './context';
 import { recordRunEvent } from './runPanel';
 
@@ -22,7 +23,7 @@ async function runScript(ctx: CodeModeContext, code: string, fileName: string): 
         .withProvider((provider) => ctx.runner.run({
           code,
           fileName,
-          provider,
+          provider: approvedProvider(provider, 'person', fileName),
           source: 'editor',
           signal: abort.signal,
           onEvent: (event) => {

@@ -22,7 +22,10 @@ function makeWorkspace(): string {
     path.join(folder, '.vscode/mcp.json'),
     `// Test servers\n${JSON.stringify({ servers: { fixture: server('basic'), 'fails-to-start': server('exit-at-start'), 'no-url': { type: 'http' } } }, null, 2)}\n`,
   );
-  writeFileSync(path.join(folder, '.vscode/settings.json'), JSON.stringify({ 'codemode.servers': { 'from-settings': server('basic') } }, null, 2));
+  writeFileSync(
+    path.join(folder, '.vscode/settings.json'),
+    JSON.stringify({ 'codemode.servers': { 'from-settings': server('basic') }, 'codemode.approvals': { 'fixture/add-tool': 'allow', 'from-settings/fail': 'deny' } }, null, 2),
+  );
   writeFileSync(path.join(folder, 'scripts/sum.ts'), 'const numbers: number[] = [1, 2, 3, 4];\nconsole.log(`adding ${numbers.length} numbers`);\nreturn { total: numbers.reduce((sum, n) => sum + n, 0) };\n');
   return folder;
 }

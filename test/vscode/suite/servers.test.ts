@@ -29,6 +29,11 @@ describe('MCP servers from settings and .vscode/mcp.json', () => {
     assert.match(text, /Tool calls completed before the failure: fixture\.echo \(ok\)/);
   });
 
+  it('a call the approval rules deny fails inside the script, which can react', async () => {
+    const text = await invokeTool('codemode_run', { code: 'try { await fromSettings.fail({ message: "x" }) } catch (e) { return e.message }' });
+    assert.match(text, /^Result:\n"Tool \\"fail\\" on server \\"from-settings\\" failed: denied: the rule for from-settings\/fail is to deny it"/);
+  });
+
   it('codemode_search returns the declarations of matching tools, and the index for an empty query', async () => {
     const found = await invokeTool('codemode_search', { query: 'echo arguments' });
     assert.match(found, /declare namespace fixture \{/);
