@@ -2,6 +2,7 @@
 
 import * as vscode from 'vscode';
 import { formatIssue } from './core/config/types';
+import { registerChatParticipant } from './vscode/chatParticipant';
 import { registerCommands } from './vscode/commands';
 import { CodeModeContext } from './vscode/context';
 import { registerLanguageModelTools } from './vscode/lmTools';
@@ -22,6 +23,7 @@ export function activate(extension: vscode.ExtensionContext): CodeModeApi {
   extension.subscriptions.push(ctx);
   registerCommands(ctx);
   registerLanguageModelTools(ctx);
+  registerChatParticipant(ctx);
   registerStatusBar(ctx);
   ctx.register(vscode.languages.registerCodeLensProvider([{ language: 'typescript' }, { language: 'javascript' }], new RunCodeLensProvider()));
   // Reading the configuration starts the servers and writes their declarations (onDidReload).

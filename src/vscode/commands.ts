@@ -5,7 +5,8 @@ import * as vscode from 'vscode';
 import type { CodeModeContext } from './context';
 import { runActiveFile, runSelection } from './runCommands';
 import { showRunPanel } from './runPanel';
-import { newScript, regenerateTypes, restartServer, showServers } from './serverCommands';
+import { generateScript } from './generateScript';
+import { newScript, openScript, regenerateTypes, restartServer, showServers } from './serverCommands';
 
 type Command = (ctx: CodeModeContext) => (...args: unknown[]) => unknown;
 
@@ -18,6 +19,8 @@ export const COMMANDS: Readonly<Record<string, Command>> = {
   'codemode.restartServer': (ctx) => (name: unknown) => restartServer(ctx, typeof name === 'string' ? name : undefined),
   'codemode.regenerateTypes': (ctx) => () => regenerateTypes(ctx),
   'codemode.newScript': (ctx) => () => newScript(ctx),
+  'codemode.generateScript': (ctx) => (task: unknown) => generateScript(ctx, typeof task === 'string' ? task : undefined),
+  'codemode.openScript': () => (code: unknown) => openScript(code),
 };
 
 export function registerCommands(ctx: CodeModeContext): void {

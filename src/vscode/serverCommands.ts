@@ -92,3 +92,9 @@ export class RunCodeLensProvider implements vscode.CodeLensProvider {
     return [new vscode.CodeLens(new vscode.Range(0, 0, 0, 0), { title: '$(play) Run script', command: 'codemode.runFile', arguments: [document.uri] })];
   }
 }
+
+/** Opens a script (from chat, say) in an untitled TypeScript editor. */
+export async function openScript(code: unknown): Promise<void> {
+  if (typeof code !== 'string') return;
+  await vscode.window.showTextDocument(await vscode.workspace.openTextDocument({ language: 'typescript', content: code }));
+}

@@ -38,9 +38,9 @@ function killMarked(marker: string): void {
 }
 
 async function main(args: string[]): Promise<number> {
-  const development = option(args, 'extensionDevelopmentPath');
+  const developments = args.filter((arg) => arg.startsWith('--extensionDevelopmentPath=')).map((arg) => arg.slice('--extensionDevelopmentPath='.length));
   const tests = option(args, 'extensionTestsPath');
-  if (!development || !tests) throw new Error('expected --extensionDevelopmentPath=… and --extensionTestsPath=…');
+  if (developments.length === 0 || !tests) throw new Error('expected --extensionDevelopmentPath=… and --extensionTestsPath=…');
   const folder = args.find((arg) => !arg.startsWith('-'));
   const restricted = process.env.CODEMODE_WORKSPACE_TRUST === 'restricted';
   const host = ensureVsCodeHost();
@@ -56,14 +56,20 @@ async function main(args: string[]): Promise<number> {
   // CODEMODE_INSTALL_VSIX: test the packaged extension, installed as a user would, instead of the
   // development folder.
   const vsix = process.env.CODEMODE_INSTALL_VSIX;
-  let developmentPath = development;
+  let developmentPaths = developments;
+  // CODEMODE_EXTRA_VSIX: helper extensions for the tests (a test language model), installed
+  // because the web workbench loads only one development extension.
+  for (const extra of (process.env.CODEMODE_EXTRA_VSIX ?? '').split(path.delimiter).filter(Boolean)) {
+    execFileSync(host.node, [host.entry, '--install-extension', extra, '--extensions-dir', extensions, '--user-data-dir', userData], { env: serverEnv, stdio: ['ignore', 'ignore', 'inherit'] });
+  }
   if (vsix) {
     execFileSync(host.node, [host.entry, '--install-extension', vsix, '--extensions-dir', extensions, '--user-data-dir', userData], { env: serverEnv, stdio: ['ignore', 'inherit', 'inherit'] });
     // The workbench runs tests only for a development extension: give it an empty one, so the
     // extension under test is the installed package.
-    developmentPath = path.join(scratch, 'test-runner');
-    mkdirSync(developmentPath);
-    writeFileSync(path.join(developmentPath, 'package.json'), JSON.stringify({ name: 'test-runner', publisher: 'codemode-tests', version: '0.0.0', engines: { vscode: '*' } }));
+    const runner = path.join(scratch, 'test-runner');
+    developmentPaths = [runner];
+    mkdirSync(runner);
+    writeFileSync(path.join(runner, 'package.json'), JSON.stringify({ name: 'test-runner', publisher: 'codemode-tests', version: '0.0.0', engines: { vscode: '*' } }));
   }
 
   const server = spawn(
@@ -127,10 +133,7 @@ async function main(args: string[]): Promise<number> {
       (type === 'error' || type === 'warn' ? process.stderr : process.stdout).write(`${text}\n`);
     });
     const remote = (file: string): string => `vscode-remote://127.0.0.1:${port}${path.resolve(file)}`;
-    const payload = JSON.stringify([
-      ['extensionDevelopmentPath', remote(developmentPath)],
-      ['extensionTestsPath', remote(tests)],
-    ]);
+    const payload = JSON.stringify([...developmentPaths.map((folder) => ['extensionDevelopmentPath', remote(folder)]), ['extensionTestsPath', remote(tests)]]);
     const url = `http://127.0.0.1:${port}/?${folder ? `folder=${encodeURIComponent(path.resolve(folder))}&` : ''}payload=${encodeURIComponent(payload)}`;
     await page.goto(url);
     return await exit;

@@ -35,6 +35,9 @@ async function main(): Promise<void> {
   const suites = path.join(ROOT, 'dist/test/suite');
   if (!existsSync(launcher) || !existsSync(suites)) throw new Error('build the tests first: node esbuild.mjs --tests');
   const executable = process.env.CODEMODE_VSCODE ?? launcher;
+  // A test-only language model (test/vscode/lm-extension) for the chat participant's tests.
+  const model = path.join(ROOT, '.cache/codemode-test-model.vsix');
+  execFileSync('npx', ['vsce', 'package', '--allow-missing-repository', '--skip-license', '-o', model], { cwd: path.join(ROOT, 'test/vscode/lm-extension'), stdio: ['ignore', 'ignore', 'inherit'] });
   const run = async (suite: 'trusted' | 'restricted' | 'vsix', env: Record<string, string> = {}): Promise<void> => {
     const workspace = makeWorkspace();
     try {
@@ -43,7 +46,7 @@ async function main(): Promise<void> {
         extensionDevelopmentPath: ROOT,
         extensionTestsPath: path.join(suites, 'index.js'),
         launchArgs: [workspace],
-        extensionTestsEnv: { CODEMODE_WORKSPACE_TRUST: suite === 'restricted' ? 'restricted' : 'trusted', CODEMODE_TEST_SUITE: suite, ...env },
+        extensionTestsEnv: { CODEMODE_WORKSPACE_TRUST: suite === 'restricted' ? 'restricted' : 'trusted', CODEMODE_TEST_SUITE: suite, ...(suite === 'trusted' ? { CODEMODE_EXTRA_VSIX: model } : {}), ...env },
       });
     } finally {
       rmSync(workspace, { recursive: true, force: true });
