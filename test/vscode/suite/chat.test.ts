@@ -35,6 +35,17 @@ describe('LLM-written scripts with a test language model', () => {
     assert.match(seen[2]!, /It returned:\nResult:\n\{\n "doubled": 4\n\}/, 'the answer comes from the result');
   });
 
+  it('a follow-up in the same conversation builds on the earlier script and result', async () => {
+    await setAnswers(['```ts\nreturn { tripled: (await fixture.echo({ value: 2 })).value * 3 };\n```', 'Tripled, it is 6.']);
+    await vscode.commands.executeCommand('workbench.action.chat.open', { query: '@codemode now triple it instead', mode: 'ask', modelSelector: { vendor: 'codemode-test' } });
+    const seen = await eventually('two model requests', async () => {
+      const list = await prompts();
+      return list.length >= 2 ? list : undefined;
+    });
+    assert.match(seen[0]!, /Earlier in this conversation the task was: double the number 2 using the echo tool\nThis script ran:\n```ts\nconst r = await fixture\.echo\(\{ value: 2 \}\);\nreturn \{ doubled: r\.value \* 2 \};/);
+    assert.match(seen[0]!, /Task: now triple it instead/);
+  });
+
   it('"Generate Script from a Task" writes a typed script into the scripts folder', async () => {
     await setAnswers(['```ts\nconst r = await fixture.echo({ value: "hi" });\nreturn r.value;\n```']);
     const uri = await vscode.commands.executeCommand<vscode.Uri>('codemode.generateScript', 'echo hi');
