@@ -45,8 +45,12 @@ const node = {
   logLevel: 'silent',
   // esbuild ships a native binary per platform, so it cannot be bundled; it is loaded at run time.
   external: ['vscode', 'esbuild'],
-  // jsonc-parser's UMD build loads its parts with dynamic requires; its ESM build bundles cleanly.
-  alias: { 'jsonc-parser': 'jsonc-parser/lib/esm/main.js' },
+  alias: {
+    // jsonc-parser's UMD build loads its parts with dynamic requires; its ESM build bundles cleanly.
+    'jsonc-parser': 'jsonc-parser/lib/esm/main.js',
+    // Only json-schema-to-typescript's `format` option uses prettier, and it is off (see the stub).
+    prettier: './src/core/typegen/no-prettier.ts',
+  },
   // Some dependencies ship ESM that reads import.meta.url; give the CommonJS bundle a real one.
   banner: { js: "const __import_meta_url = require('node:url').pathToFileURL(__filename).href;" },
   define: { 'process.env.CODEMODE_VERSION': JSON.stringify(version), 'import.meta.url': '__import_meta_url' },
