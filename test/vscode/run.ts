@@ -37,6 +37,7 @@ async function main(): Promise<void> {
   const executable = process.env.CODEMODE_VSCODE ?? launcher;
   // A test-only language model (test/vscode/lm-extension) for the chat participant's tests.
   const model = path.join(ROOT, '.cache/codemode-test-model.vsix');
+  mkdirSync(path.dirname(model), { recursive: true });
   execFileSync('npx', ['vsce', 'package', '--allow-missing-repository', '--skip-license', '-o', model], { cwd: path.join(ROOT, 'test/vscode/lm-extension'), stdio: ['ignore', 'ignore', 'inherit'] });
   const run = async (suite: 'trusted' | 'restricted' | 'vsix', env: Record<string, string> = {}): Promise<void> => {
     const workspace = makeWorkspace();
