@@ -75,7 +75,8 @@ const builds = [
   },
 ];
 
-if (bench) builds.push({ ...node, entryPoints: { bench: 'bench/run.ts' }, outdir });
+// The benchmark's baseline runs json-schema-to-typescript with formatting on, so it keeps prettier.
+if (bench) builds.push({ ...node, entryPoints: { bench: 'bench/run.ts' }, outdir, alias: { 'jsonc-parser': node.alias['jsonc-parser'] } });
 if (tests) {
   // The extension-host suites load mocha and vscode at run time; the launcher is an executable.
   const suites = readdirSync('test/vscode/suite').filter((name) => name.endsWith('.ts')).map((name) => `test/vscode/suite/${name}`);
