@@ -8,7 +8,7 @@ import { formatForModel } from '../core/run/format';
 import { answerPrompt, extractScript, scriptPrompt, type Attempt } from '../core/run/prompting';
 import type { ToolInfo } from '../core/provider';
 import { searchTools } from '../core/search';
-import { generateDeclarations, groupByServer } from '../core/typegen/generate';
+import { declarationText } from '../core/typegen/generate';
 import type { McpHub } from '../core/mcp/hub';
 import { approvedProvider } from './approvals';
 import type { CodeModeContext } from './context';
@@ -33,13 +33,7 @@ export interface ChatMetadata {
 /** Declarations for the model: all of them when they are small, else the tools the task matches. */
 export async function declarationsFor(hub: McpHub, task: string, signal: AbortSignal): Promise<string> {
   const catalog = await hub.catalog(undefined, signal);
-  const render = async (tools: readonly ToolInfo[]): Promise<string> => {
-    const { files } = await generateDeclarations(groupByServer(tools), catalog.namespaces);
-    return [...files]
-      .filter(([name]) => name !== 'index.d.ts')
-      .map(([, text]) => text.split('\n').filter((line) => !line.startsWith('//')).join('\n').trim())
-      .join('\n\n');
-  };
+  const render = (tools: readonly ToolInfo[]): Promise<string> => declarationText(tools, catalog.namespaces);
   const all = await render(catalog.tools);
   if (all.length <= ALL_DECLARATIONS_CHARS) return all;
   const matches = searchTools(catalog.tools, task, 12).map((match) => match.tool);

@@ -4,7 +4,7 @@
 import * as vscode from 'vscode';
 import { formatForModel } from '../core/run/format';
 import { searchTools } from '../core/search';
-import { generateDeclarations, groupByServer } from '../core/typegen/generate';
+import { declarationText } from '../core/typegen/generate';
 import { approvedProvider } from './approvals';
 import type { CodeModeContext } from './context';
 import { recordRunEvent } from './runPanel';
@@ -82,9 +82,11 @@ class SearchTool implements vscode.LanguageModelTool<SearchInput> {
       }
       const matches = searchTools(catalog.tools, query, 8);
       if (matches.length === 0) return text([`No tool matches "${query}". Search with other words, or with an empty query for the list of all tools.`, ...down].join('\n'));
-      const { files } = await generateDeclarations(groupByServer(matches.map((match) => match.tool)), catalog.namespaces);
-      const declarations = [...files].filter(([name]) => name !== 'index.d.ts').map(([, body]) => body.split('\n').filter((line) => !line.startsWith('//')).join('\n').trim());
-      return text([`TypeScript declarations of the ${matches.length} best-matching tools (call them as namespace.function({ ... }) in codemode_run):`, ...declarations, ...down].join('\n\n'));
+      const declarations = await declarationText(
+        matches.map((match) => match.tool),
+        catalog.namespaces,
+      );
+      return text([`TypeScript declarations of the ${matches.length} best-matching tools (call them as namespace.function({ ... }) in codemode_run):`, declarations, ...down].join('\n\n'));
     } finally {
       subscription.dispose();
     }

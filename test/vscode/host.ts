@@ -61,3 +61,30 @@ export function ensureVsCodeHost(): VsCodeHost {
   writeFileSync(marker, wanted);
   return host;
 }
+
+export interface ServerLaunch {
+  readonly args: string[];
+  readonly env: NodeJS.ProcessEnv;
+}
+
+/**
+ * How to start VS Code's server on 127.0.0.1:`port` with everything it writes (settings, data,
+ * extensions, IPC sockets) inside `scratch`, and the web workbench honouring a development
+ * extension (and tests) passed in its page URL.
+ */
+export function serverLaunch(host: VsCodeHost, port: number, scratch: string, options: { trust: 'off' | 'on' }): ServerLaunch {
+  return {
+    args: [
+      host.entry,
+      '--auth', 'none',
+      '--bind-addr', `127.0.0.1:${port}`,
+      '--user-data-dir', path.join(scratch, 'user-data'),
+      '--extensions-dir', path.join(scratch, 'extensions'),
+      '--config', path.join(scratch, 'config.yaml'),
+      '--disable-telemetry', '--disable-update-check', '--ignore-last-opened',
+      '--vscode-option', 'enable-smoke-test-driver',
+      ...(options.trust === 'off' ? ['--disable-workspace-trust'] : []),
+    ],
+    env: { ...process.env, XDG_CONFIG_HOME: scratch, XDG_DATA_HOME: scratch, TMPDIR: scratch },
+  };
+}

@@ -12,7 +12,7 @@ import path from 'node:path';
 import { format } from 'node:util';
 import { chromium, type Browser } from 'playwright-core';
 import { freePort } from '../helpers/ports';
-import { ensureVsCodeHost } from './host';
+import { ensureVsCodeHost, serverLaunch } from './host';
 
 const TIMEOUT_MS = 10 * 60_000;
 /** Workbench chatter that says nothing about the tests (no GitHub sign-in offline, no chat model). */
@@ -46,13 +46,13 @@ async function main(args: string[]): Promise<number> {
   const host = ensureVsCodeHost();
   const scratch = mkdtempSync(path.join(tmpdir(), 'codemode-vscode-'));
   const port = await freePort();
+  const launch = serverLaunch(host, port, scratch, { trust: restricted ? 'on' : 'off' });
   const userData = path.join(scratch, 'user-data');
   const extensions = path.join(scratch, 'extensions');
   // Every process started for this run inherits the marker, so none outlives it (the extension
   // host is not in the server's process group, and neither are the MCP servers it starts).
   const marker = `CODEMODE_LAUNCHER_RUN=${path.basename(scratch)}`;
-  // TMPDIR too: VS Code's server puts its IPC sockets there, and they go with the scratch folder.
-  const serverEnv = { ...process.env, XDG_CONFIG_HOME: scratch, XDG_DATA_HOME: scratch, TMPDIR: scratch, CODEMODE_LAUNCHER_RUN: path.basename(scratch) };
+  const serverEnv = { ...launch.env, CODEMODE_LAUNCHER_RUN: path.basename(scratch) };
   // CODEMODE_INSTALL_VSIX: test the packaged extension, installed as a user would, instead of the
   // development folder.
   const vsix = process.env.CODEMODE_INSTALL_VSIX;
@@ -72,21 +72,7 @@ async function main(args: string[]): Promise<number> {
     writeFileSync(path.join(runner, 'package.json'), JSON.stringify({ name: 'test-runner', publisher: 'codemode-tests', version: '0.0.0', engines: { vscode: '*' } }));
   }
 
-  const server = spawn(
-    host.node,
-    [
-      host.entry,
-      '--auth', 'none',
-      '--bind-addr', `127.0.0.1:${port}`,
-      '--user-data-dir', userData,
-      '--extensions-dir', extensions,
-      '--config', path.join(scratch, 'config.yaml'),
-      '--disable-telemetry', '--disable-update-check', '--ignore-last-opened',
-      '--vscode-option', 'enable-smoke-test-driver',
-      ...(restricted ? [] : ['--disable-workspace-trust']),
-    ],
-    { detached: true, stdio: ['ignore', 'pipe', 'pipe'], env: serverEnv },
-  );
+  const server = spawn(host.node, launch.args, { detached: true, stdio: ['ignore', 'pipe', 'pipe'], env: serverEnv });
   let browser: Browser | undefined;
   const cleanUp = async (): Promise<void> => {
     await browser?.close().catch(() => undefined);

@@ -6,7 +6,7 @@ import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { ensureVsCodeHost } from './host';
+import { ensureVsCodeHost, serverLaunch } from './host';
 
 const ROOT = path.resolve(__dirname, '../..');
 const WORKSPACE = path.join(ROOT, 'examples/workspace');
@@ -30,23 +30,10 @@ function main(): void {
   const host = ensureVsCodeHost();
   const port = Number(process.env.PORT ?? 8080);
   const scratch = mkdtempSync(path.join(tmpdir(), 'codemode-start-'));
-  const server = spawn(
-    host.node,
-    [
-      host.entry,
-      '--auth', 'none',
-      '--bind-addr', `127.0.0.1:${port}`,
-      '--user-data-dir', path.join(scratch, 'user-data'),
-      '--extensions-dir', path.join(scratch, 'extensions'),
-      '--config', path.join(scratch, 'config.yaml'),
-      '--disable-telemetry', '--disable-update-check', '--ignore-last-opened',
-      // The example workspace is part of this repository: trust it, so its servers can start.
-      '--disable-workspace-trust',
-      // Lets the page URL load the extension from this folder, as F5 does on the desktop.
-      '--vscode-option', 'enable-smoke-test-driver',
-    ],
-    { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, XDG_CONFIG_HOME: scratch, XDG_DATA_HOME: scratch } },
-  );
+  // The example workspace is part of this repository: trust it, so its servers can start. The
+  // page URL loads the extension from this folder, as F5 does on the desktop.
+  const launch = serverLaunch(host, port, scratch, { trust: 'off' });
+  const server = spawn(host.node, launch.args, { stdio: ['ignore', 'pipe', 'pipe'], env: launch.env });
   const payload = JSON.stringify([['extensionDevelopmentPath', `vscode-remote://127.0.0.1:${port}${ROOT}`]]);
   const url = `http://127.0.0.1:${port}/?folder=${encodeURIComponent(WORKSPACE)}&payload=${encodeURIComponent(payload)}`;
   let announced = false;

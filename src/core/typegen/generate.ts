@@ -299,6 +299,18 @@ export async function generateDeclarations(servers: readonly ServerTools[], give
   return { files, warnings };
 }
 
+/**
+ * The declarations of some tools as one text for a model to read: the servers' namespaces, without
+ * file headers and without the index (whose ToolError and console the tool descriptions cover).
+ */
+export async function declarationText(tools: readonly ToolInfo[], namespaces?: ReadonlyMap<string, string>): Promise<string> {
+  const { files } = await generateDeclarations(groupByServer(tools), namespaces);
+  return [...files]
+    .filter(([name]) => name !== INDEX_FILE)
+    .map(([, text]) => text.split('\n').filter((line) => !line.startsWith('//')).join('\n').trim())
+    .join('\n\n');
+}
+
 /** Groups a flat tool list by server. */
 export function groupByServer(tools: readonly ToolInfo[], alsoServers: readonly string[] = []): ServerTools[] {
   const byServer = new Map<string, ToolInfo[]>(alsoServers.map((server) => [server, []]));
