@@ -1,5 +1,5 @@
 // Builds everything that ships into dist/: the extension, the CLI, the sandbox worker, the
-// webview bundle, and the QuickJS WebAssembly file the worker instantiates.
+// webview bundle, the tokenizer, and the files they load: QuickJS's WebAssembly and the codicons.
 //   node esbuild.mjs               development build (source maps, no minify)
 //   node esbuild.mjs --production  minified, no source maps (used by `vscode:prepublish`)
 //   node esbuild.mjs --watch       rebuild on change; prints markers the F5 task waits for
@@ -61,6 +61,8 @@ const builds = [
   { ...node, entryPoints: { extension: 'src/extension.ts' }, outdir },
   { ...node, entryPoints: { cli: 'src/cli.ts' }, outdir, banner: { js: `#!/usr/bin/env node\n${node.banner.js}` } },
   { ...node, entryPoints: { 'sandbox-worker': 'src/core/sandbox/worker.ts' }, outdir },
+  // 2.4 MB of tokenizer tables, loaded by the extension on the first token account, not at activation.
+  { ...node, entryPoints: { tokenizer: 'src/core/tokens/o200k.ts' }, outdir },
   {
     entryPoints: { webview: 'webview/main.ts' },
     outdir,
@@ -86,6 +88,10 @@ if (tests) {
 
 await mkdir(outdir, { recursive: true });
 await copyFile(require.resolve('@jitl/quickjs-wasmfile-release-sync/wasm'), path.join(outdir, 'quickjs.wasm'));
+// The panel's icons: the codicon font and its stylesheet, served from dist/ under the webview's CSP.
+await mkdir(path.join(outdir, 'codicons'), { recursive: true });
+const codicons = path.dirname(require.resolve('@vscode/codicons/dist/codicon.css'));
+await Promise.all(['codicon.css', 'codicon.ttf'].map((file) => copyFile(path.join(codicons, file), path.join(outdir, 'codicons', file))));
 
 if (watch) {
   const contexts = await Promise.all(builds.map((options) => esbuild.context(options)));

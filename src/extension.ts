@@ -6,13 +6,19 @@ import { registerChatParticipant } from './vscode/chatParticipant';
 import { registerCommands } from './vscode/commands';
 import { CodeModeContext } from './vscode/context';
 import { registerLanguageModelTools } from './vscode/lmTools';
+import type { RunSummary } from './vscode/runHistory';
+import { registerRunPanel, runPanelState, type RunPanelState } from './vscode/runPanel';
 import { RunCodeLensProvider } from './vscode/serverCommands';
 import { registerStatusBar } from './vscode/statusBar';
 
-/** What the extension offers other extensions (and its tests): a read-only view of its servers. */
+/** What the extension offers other extensions (and its tests): a read-only view of its state. */
 export interface CodeModeApi {
   serverStatus(): { name: string; namespace: string; state: string; tools: number }[];
   configIssues(): string[];
+  /** The run panel, as its page last reported it. */
+  runPanel(): RunPanelState;
+  /** The recorded runs, oldest first, with their token totals once counted. */
+  runs(): RunSummary[];
 }
 
 let current: CodeModeContext | undefined;
@@ -25,6 +31,7 @@ export function activate(extension: vscode.ExtensionContext): CodeModeApi {
   registerLanguageModelTools(ctx);
   registerChatParticipant(ctx);
   registerStatusBar(ctx);
+  registerRunPanel(ctx);
   ctx.register(vscode.languages.registerCodeLensProvider([{ language: 'typescript' }, { language: 'javascript' }], new RunCodeLensProvider()));
   // Reading the configuration starts the servers and writes their declarations (onDidReload).
   void ctx.servers.reload();
@@ -32,6 +39,8 @@ export function activate(extension: vscode.ExtensionContext): CodeModeApi {
   return {
     serverStatus: () => (ctx.servers.hub?.status() ?? []).map((server) => ({ name: server.name, namespace: server.namespace, state: server.state.kind, tools: server.tools.length })),
     configIssues: () => ctx.servers.issues.map(formatIssue),
+    runPanel: () => runPanelState(ctx),
+    runs: () => ctx.runs.summaries(),
   };
 }
 

@@ -1,12 +1,79 @@
-// The one message protocol between the extension and the run panel. Both sides import it.
+// The one message protocol between the extension and the run panel. Both sides import it; the
+// extension turns the engine's trace events into these panel events (runHistory.ts), keeping
+// every payload small enough to buffer, persist and post.
 
-import type { TraceEvent } from '../src/core/run/trace';
+import type { Limits } from '../src/core/sandbox/limits';
+import type { LogLevel, RunError, RunSource } from '../src/core/run/trace';
+import type { TokenAccount } from '../src/core/tokens/account';
 
-export type { TraceEvent };
+export type { LogLevel, RunError, RunSource, TokenAccount, Limits };
+
+/**
+ * A JSON value as the panel shows it: whole when small, else the start of its JSON text. Values
+ * that cannot be shown as JSON (a tool may return anything) arrive as their text.
+ */
+export type Payload =
+  | { readonly kind: 'json'; readonly value: unknown }
+  | { readonly kind: 'truncated'; readonly preview: string; readonly chars: number };
+
+/** `at` is epoch milliseconds; durations are milliseconds. */
+export type PanelEvent =
+  | {
+      readonly type: 'run-started';
+      readonly runId: string;
+      readonly at: number;
+      readonly source: RunSource;
+      readonly code: string;
+      readonly fileName?: string;
+      /** The script's file, when it was run from one: the panel links to it. */
+      readonly fileUri?: string;
+      readonly limits: Limits;
+    }
+  | { readonly type: 'log'; readonly runId: string; readonly at: number; readonly level: LogLevel; readonly text: string }
+  | {
+      readonly type: 'call-started';
+      readonly runId: string;
+      readonly callId: number;
+      readonly at: number;
+      readonly server: string;
+      readonly tool: string;
+      readonly args: Payload;
+    }
+  | {
+      readonly type: 'call-finished';
+      readonly runId: string;
+      readonly callId: number;
+      readonly at: number;
+      readonly ok: boolean;
+      readonly durationMs: number;
+      readonly result?: Payload;
+      readonly error?: string;
+    }
+  | {
+      readonly type: 'run-finished';
+      readonly runId: string;
+      readonly at: number;
+      readonly ok: boolean;
+      readonly durationMs: number;
+      readonly result?: Payload;
+      readonly error: RunError | null;
+    }
+  | { readonly type: 'tokens'; readonly runId: string; readonly account: TokenAccount; readonly apiNote: string };
 
 export type ExtensionToPanel =
-  /** Events in the order they happened; on a `ready`, the whole buffered history. */
-  | { readonly type: 'events'; readonly events: readonly TraceEvent[] }
-  | { readonly type: 'cleared' };
+  /** Events in the order they happened; after a `ready`, `replace` says they are the whole history. */
+  | { readonly type: 'events'; readonly events: readonly PanelEvent[]; readonly replace?: boolean }
+  /** Runs that can still be stopped (the rest have ended, or were run before a window reload). */
+  | { readonly type: 'running'; readonly runIds: readonly string[] }
+  | { readonly type: 'select'; readonly runId: string };
 
-export type PanelToExtension = { readonly type: 'ready' } | { readonly type: 'clear' };
+export type PanelToExtension =
+  | { readonly type: 'ready' }
+  | { readonly type: 'clear' }
+  | { readonly type: 'stop'; readonly runId: string }
+  | { readonly type: 'rerun'; readonly runId: string }
+  /** Opens the run's script; with a line, reveals that place (an error's position). */
+  | { readonly type: 'open-script'; readonly runId: string; readonly line?: number; readonly column?: number }
+  | { readonly type: 'copy'; readonly text: string }
+  /** The panel has applied this many events since its last `ready`: the extension's tests read it. */
+  | { readonly type: 'applied'; readonly events: number; readonly runs: number };

@@ -10,9 +10,7 @@ import type { ToolInfo } from '../core/provider';
 import { searchTools } from '../core/search';
 import { declarationText } from '../core/typegen/generate';
 import type { McpHub } from '../core/mcp/hub';
-import { approvedProvider } from './approvals';
 import type { CodeModeContext } from './context';
-import { recordRunEvent } from './runPanel';
 
 const MAX_ATTEMPTS = 3;
 /** Declarations up to this size are all given to the model; beyond it, only those the task matches. */
@@ -98,16 +96,15 @@ export function registerChatParticipant(ctx: CodeModeContext): void {
         }
         stream.markdown(`${attempt === 1 ? 'Script' : `Corrected script (attempt ${attempt})`}:\n\`\`\`ts\n${script}\n\`\`\`\n`);
         stream.progress('Running it…');
-        const result = await ctx.servers.withProvider((provider) =>
-          ctx.runner.run({
-            code: script,
-            fileName: 'chat-script.ts',
-            provider: approvedProvider(provider, 'model', 'A script written for your chat request'),
-            source: 'chat',
-            signal: abort.signal,
-            onEvent: (event) => recordRunEvent(ctx, event),
-          }),
-        );
+        const result = await ctx.runs.run({
+          code: script,
+          fileName: 'chat-script.ts',
+          source: 'chat',
+          origin: 'model',
+          label: 'A script written for your chat request',
+          signal: abort.signal,
+          apiText: declarations,
+        });
         const output = formatForModel(result, OUTPUT_CHARS);
         rounds.push({ task, script, output, ok: result.ok });
         attempts.push({ script, ok: result.ok, output });

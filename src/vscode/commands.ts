@@ -3,7 +3,7 @@
 
 import * as vscode from 'vscode';
 import type { CodeModeContext } from './context';
-import { runActiveFile, runSelection } from './runCommands';
+import { runActiveFile, runSelection, stopRun } from './runCommands';
 import { showRunPanel } from './runPanel';
 import { generateScript } from './generateScript';
 import { newScript, openScript, regenerateTypes, restartServer, showServers } from './serverCommands';
@@ -14,6 +14,7 @@ export const COMMANDS: Readonly<Record<string, Command>> = {
   'codemode.runFile': (ctx) => (uri: unknown) => runActiveFile(ctx, uri instanceof vscode.Uri ? uri : undefined),
   'codemode.runSelection': (ctx) => () => runSelection(ctx),
   'codemode.showRuns': (ctx) => () => showRunPanel(ctx),
+  'codemode.stopRun': (ctx) => (runId: unknown) => stopRun(ctx, typeof runId === 'string' ? runId : undefined),
   'codemode.showLogs': (ctx) => () => ctx.log.show(),
   'codemode.showServers': (ctx) => () => showServers(ctx),
   'codemode.restartServer': (ctx) => (name: unknown) => restartServer(ctx, typeof name === 'string' ? name : undefined),

@@ -1,9 +1,10 @@
-// The one object a feature receives: it owns the extension's disposables, its logger and the
-// script runner, so features register themselves without reaching for globals.
+// The one object a feature receives: it owns the extension's disposables, its logger, the
+// script runner and the runs made with it, so features register themselves without reaching for globals.
 
 import * as vscode from 'vscode';
 import { ScriptRunner } from '../core/run/runner';
 import { DeclarationWriter } from './declarations';
+import { RunService } from './runs';
 import { ServerManager } from './servers';
 
 export class CodeModeContext implements vscode.Disposable {
@@ -11,6 +12,8 @@ export class CodeModeContext implements vscode.Disposable {
   readonly runner = new ScriptRunner();
   readonly servers: ServerManager;
   readonly declarations: DeclarationWriter;
+  /** Every script run of this window, whoever started it, and their history. */
+  readonly runs: RunService;
   private readonly disposables: vscode.Disposable[] = [];
 
   constructor(readonly extension: vscode.ExtensionContext) {
@@ -19,6 +22,7 @@ export class CodeModeContext implements vscode.Disposable {
     this.servers = new ServerManager(this);
     this.register({ dispose: () => void this.servers.dispose() });
     this.declarations = this.register(new DeclarationWriter(this));
+    this.runs = this.register(new RunService(this));
   }
 
   register<T extends vscode.Disposable>(disposable: T): T {

@@ -5,9 +5,7 @@ import * as vscode from 'vscode';
 import { formatForModel } from '../core/run/format';
 import { searchTools } from '../core/search';
 import { declarationText } from '../core/typegen/generate';
-import { approvedProvider } from './approvals';
 import type { CodeModeContext } from './context';
-import { recordRunEvent } from './runPanel';
 
 interface RunInput {
   readonly code: string;
@@ -39,16 +37,7 @@ class RunTool implements vscode.LanguageModelTool<RunInput> {
     const abort = new AbortController();
     const subscription = token.onCancellationRequested(() => abort.abort());
     try {
-      const result = await this.ctx.servers.withProvider((provider) =>
-        this.ctx.runner.run({
-          code,
-          fileName: 'model-script.ts',
-          provider: approvedProvider(provider, 'model', 'A script the model wrote'),
-          source: 'lm-tool',
-          signal: abort.signal,
-          onEvent: (event) => recordRunEvent(this.ctx, event),
-        }),
-      );
+      const result = await this.ctx.runs.run({ code, fileName: 'model-script.ts', source: 'lm-tool', origin: 'model', label: 'A script the model wrote', signal: abort.signal });
       return text(formatForModel(result, vscode.workspace.getConfiguration('codemode').get<number>('maxModelOutputChars', 20_000)));
     } finally {
       subscription.dispose();

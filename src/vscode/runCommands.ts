@@ -4,11 +4,9 @@
 import * as vscode from 'vscode';
 import { describeCall, formatError, formatValue, summarizeRun } from '../core/run/format';
 import type { RunResult } from '../core/run/trace';
-import { approvedProvider } from './approvals';
 import type { CodeModeContext } from './context';
-import { recordRunEvent } from './runPanel';
 
-async function runScript(ctx: CodeModeContext, code: string, fileName: string): Promise<RunResult | undefined> {
+async function runScript(ctx: CodeModeContext, code: string, fileName: string, fileUri?: vscode.Uri): Promise<RunResult | undefined> {
   if (!vscode.workspace.isTrusted) {
     void vscode.window.showWarningMessage('Code Mode runs scripts only in a trusted workspace. Trust this workspace to run it.');
     return undefined;
@@ -19,18 +17,19 @@ async function runScript(ctx: CodeModeContext, code: string, fileName: string): 
     (_progress, token) => {
       const abort = new AbortController();
       const subscription = token.onCancellationRequested(() => abort.abort());
-      return ctx.servers
-        .withProvider((provider) => ctx.runner.run({
+      return ctx.runs
+        .run({
           code,
           fileName,
-          provider: approvedProvider(provider, 'person', fileName),
+          fileUri,
           source: 'editor',
+          origin: 'person',
+          label: fileName,
           signal: abort.signal,
           onEvent: (event) => {
-            recordRunEvent(ctx, event);
             if (event.type === 'log') ctx.log[event.level === 'log' ? 'info' : event.level](`[script] ${event.text}`);
           },
-        }))
+        })
         .finally(() => subscription.dispose());
     },
   );
@@ -56,7 +55,22 @@ export async function runActiveFile(ctx: CodeModeContext, uri: vscode.Uri | unde
     void vscode.window.showWarningMessage('Code Mode: open a script to run it.');
     return undefined;
   }
-  return runScript(ctx, document.getText(), document.uri.path.split('/').pop() ?? 'script.ts');
+  return runScript(ctx, document.getText(), document.uri.path.split('/').pop() ?? 'script.ts', document.isUntitled ? undefined : document.uri);
+}
+
+/** Stops a run: the one given, the only one running, or one picked from those running. */
+export async function stopRun(ctx: CodeModeContext, runId: string | undefined): Promise<void> {
+  const running = ctx.runs.summaries().filter((run) => run.status === 'running' && ctx.runs.runningIds().includes(run.runId));
+  if (runId === undefined && running.length === 0) {
+    void vscode.window.showInformationMessage('Code Mode: no script is running.');
+    return;
+  }
+  const chosen =
+    runId ??
+    (running.length === 1
+      ? running[0]!.runId
+      : (await vscode.window.showQuickPick(running.map((run) => ({ label: run.title, description: `${run.source} · ${run.calls} calls so far`, runId: run.runId })), { placeHolder: 'Stop which run?' }))?.runId);
+  if (chosen) ctx.runs.stop(chosen);
 }
 
 export async function runSelection(ctx: CodeModeContext): Promise<RunResult | undefined> {

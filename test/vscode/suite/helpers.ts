@@ -5,6 +5,8 @@ export const EXTENSION_ID = 'codemode.codemode-vscode';
 export interface CodeModeApi {
   serverStatus(): { name: string; namespace: string; state: string; tools: number }[];
   configIssues(): string[];
+  runPanel(): { open: boolean; visible: boolean; appliedEvents: number; appliedRuns: number; bufferedEvents: number };
+  runs(): { runId: string; source: string; title: string; status: 'running' | 'ok' | 'failed'; calls: number; tokens?: { codeMode: number; direct: number } }[];
 }
 
 export async function api(): Promise<CodeModeApi> {
