@@ -7,6 +7,7 @@ import { filterLogs, formatMs, type LogView as LogLine, type RunView } from './s
 import { VirtualList } from './virtualList';
 
 const ROW_HEIGHT = 20;
+const MAX_ROWS = 24;
 const LEVELS: readonly LogLevel[] = ['log', 'info', 'warn', 'error'];
 
 export interface LogFilter {
@@ -25,7 +26,7 @@ export class LogView {
   private shownRun = '';
 
   constructor(private readonly filter: LogFilter, private readonly onFilterChange: () => void) {
-    this.list = new VirtualList<LogLine>('log-list', ROW_HEIGHT, (log) => this.row(log));
+    this.list = new VirtualList<LogLine>('log-list', ROW_HEIGHT, MAX_ROWS, (log) => this.row(log));
     this.list.element.tabIndex = 0;
     this.list.element.setAttribute('role', 'log');
     this.list.element.setAttribute('aria-label', 'Script logs');

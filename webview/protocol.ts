@@ -58,6 +58,7 @@ export type PanelEvent =
       readonly result?: Payload;
       readonly error: RunError | null;
     }
+  /** `apiNote` says what the model read, as a phrase that follows "Code mode: ". */
   | { readonly type: 'tokens'; readonly runId: string; readonly account: TokenAccount; readonly apiNote: string };
 
 export type ExtensionToPanel =
@@ -75,5 +76,5 @@ export type PanelToExtension =
   /** Opens the run's script; with a line, reveals that place (an error's position). */
   | { readonly type: 'open-script'; readonly runId: string; readonly line?: number; readonly column?: number }
   | { readonly type: 'copy'; readonly text: string }
-  /** The panel has applied this many events since its last `ready`: the extension's tests read it. */
+  /** The page holds this many events (those applied since the last replay): the extension's tests read it. */
   | { readonly type: 'applied'; readonly events: number; readonly runs: number };

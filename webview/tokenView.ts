@@ -48,13 +48,16 @@ export class TokenView {
     const scale = Math.max(account.codeMode.total, account.direct.total);
     const saving = account.codeMode.total <= account.direct.total;
     const notes = [
-      `An estimate, counted with ${account.tokenizer}. Code mode counts ${apiNote}, Code Mode's own tool definitions, the script and the output returned to the model. Direct calling counts every available tool's definition and, for each call this run made, its arguments and full result. Message framing, which both would add, is left out.`,
+      `An estimate, counted with the ${account.tokenizer} tokenizer; other model families count somewhat differently.`,
+      `Code mode: ${apiNote}; Code Mode's own tool definitions; the script; the output returned to the model.`,
+      "Direct tool calls: every available tool's definition; for each call this run made, its arguments and its full result.",
+      'Message framing, which both would add, is left out.',
     ];
-    if (account.estimatedChars > 0) notes.push(`${formatCount(account.estimatedChars)} characters of very large results were estimated from the ratio of the text counted, not counted one by one.`);
+    if (account.estimatedChars > 0) notes.push(`${formatCount(account.estimatedChars)} characters of very large results were estimated from the ratio of the text counted, not tokenized one by one.`);
     this.element.replaceChildren(
       h('h3', {}, h('span', { text: 'Tokens into the model’s context ' }), h('span', { class: `token-verdict ${saving ? 'saving' : 'cost'}`, text: verdict(account) })),
       h('div', { class: 'token-sides' }, sideView('Code mode', 'code-mode', account.codeMode, scale), sideView('Direct tool calls', 'direct', account.direct, scale)),
-      ...notes.map((text) => h('p', { class: 'token-note', text })),
+      h('ul', { class: 'token-note' }, ...notes.map((text) => h('li', { text }))),
     );
   }
 }

@@ -1,12 +1,11 @@
 // A list that draws only the rows in view, so a run of 1,000 calls or 10,000 log lines costs the
-// same as a run of twenty. Rows have one fixed height; the list keeps its scroll position when its
-// items change, and follows the end when it was already scrolled there (a live log).
+// same as a run of twenty. Rows have one fixed height; the list is as tall as its rows up to
+// `maxRows`, then scrolls; it keeps its scroll position when its items change, and follows the end
+// when it was already scrolled there (a live log).
 
 import { h } from './dom';
 
 const OVERSCAN = 8;
-/** Rows drawn while the list is hidden and has no height of its own yet. */
-const FALLBACK_ROWS = 40;
 
 export class VirtualList<T> {
   readonly element: HTMLElement;
@@ -18,6 +17,7 @@ export class VirtualList<T> {
   constructor(
     className: string,
     private readonly rowHeight: number,
+    private readonly maxRows: number,
     private readonly renderRow: (item: T, index: number) => HTMLElement,
   ) {
     this.rows = h('div', { class: 'virtual-rows' });
@@ -34,6 +34,8 @@ export class VirtualList<T> {
     const atEnd = this.element.scrollTop + this.element.clientHeight >= this.element.scrollHeight - this.rowHeight;
     this.items = items;
     this.spacer.style.height = `${items.length * this.rowHeight}px`;
+    // Two pixels for the list's border, so a short list shows every row without a scroll bar.
+    this.element.style.height = `${Math.min(items.length, this.maxRows) * this.rowHeight + 2}px`;
     if (follow && atEnd) this.element.scrollTop = this.element.scrollHeight;
     this.draw();
   }
@@ -45,7 +47,7 @@ export class VirtualList<T> {
 
   scrollToIndex(index: number): void {
     const top = index * this.rowHeight;
-    const view = this.element.clientHeight || this.rowHeight * FALLBACK_ROWS;
+    const view = this.element.clientHeight || this.rowHeight * this.maxRows;
     if (top < this.element.scrollTop) this.element.scrollTop = top;
     else if (top + this.rowHeight > this.element.scrollTop + view) this.element.scrollTop = top + this.rowHeight - view;
     this.draw();
@@ -60,7 +62,7 @@ export class VirtualList<T> {
   }
 
   private draw(): void {
-    const view = this.element.clientHeight || this.rowHeight * FALLBACK_ROWS;
+    const view = this.element.clientHeight || this.rowHeight * this.maxRows;
     const first = Math.max(0, Math.floor(this.element.scrollTop / this.rowHeight) - OVERSCAN);
     const last = Math.min(this.items.length, Math.ceil((this.element.scrollTop + view) / this.rowHeight) + OVERSCAN);
     const nodes: HTMLElement[] = [];

@@ -8,6 +8,7 @@ import { callDuration, callOffset, formatMs, runSpan, type CallView, type RunVie
 import { VirtualList } from './virtualList';
 
 const ROW_HEIGHT = 24;
+const MAX_ROWS = 16;
 const TICKS = 5;
 
 /** A round step for the axis: 1, 2 or 5 times a power of ten. */
@@ -38,7 +39,7 @@ export class Waterfall {
   private readonly selections = new Map<string, number>();
 
   constructor() {
-    this.list = new VirtualList<CallView>('waterfall-rows', ROW_HEIGHT, (call) => this.row(call));
+    this.list = new VirtualList<CallView>('waterfall-rows', ROW_HEIGHT, MAX_ROWS, (call) => this.row(call));
     const rows = this.list.element;
     rows.tabIndex = 0;
     rows.setAttribute('role', 'listbox');
@@ -76,7 +77,7 @@ export class Waterfall {
     const step = tickStep(this.span);
     const ticks: HTMLElement[] = [];
     for (let at = 0; at <= this.span; at += step) {
-      const tick = h('span', { class: 'tick', text: formatMs(at) });
+      const tick = h('span', { class: 'tick', text: at === 0 ? '0' : formatMs(at) });
       tick.style.left = `${(at / this.span) * 100}%`;
       ticks.push(tick);
     }

@@ -185,7 +185,7 @@ export class RunService implements vscode.Disposable {
     const namespaces = new Map(servers.map((server) => [server.name, server.namespace]));
     const used = new Set(result.calls.map((call) => call.server));
     const apiText = request.apiText ?? (await declarationText(tools.filter((tool) => used.has(tool.server)), namespaces));
-    const apiNote = request.apiText !== undefined ? 'the declarations @codemode gave the model' : 'the declarations of the servers the script called (what codemode_search returns for them)';
+    const apiNote = request.apiText !== undefined ? 'the declarations @codemode gave the model' : 'the declarations of the servers the script called (what codemode_search gives for them)';
     const codeModeTools = vscode.lm.tools.filter((tool) => tool.name.startsWith('codemode_')).map((tool) => ({ name: tool.name, description: tool.description, inputSchema: tool.inputSchema as ToolInfo['inputSchema'] }));
     const maxChars = vscode.workspace.getConfiguration('codemode').get<number>('maxModelOutputChars', 20_000);
     const account = accountTokens(
