@@ -77,8 +77,23 @@ const builds = [
   },
 ];
 
-// The benchmark's baseline runs json-schema-to-typescript with formatting on, so it keeps prettier.
-if (bench) builds.push({ ...node, entryPoints: { bench: 'bench/run.ts' }, outdir, alias: { 'jsonc-parser': node.alias['jsonc-parser'] } });
+if (bench) {
+  // The benchmark's baseline runs json-schema-to-typescript with formatting on, so it keeps prettier.
+  builds.push({ ...node, entryPoints: { bench: 'bench/run.ts', 'bench-ours': 'bench/engines/ours.ts' }, outdir, alias: { 'jsonc-parser': node.alias['jsonc-parser'] } });
+  // The contenders run on Node 24 beside their packages in .cache/bench-peers (bench/engines/install.ts).
+  builds.push({
+    ...node,
+    entryPoints: { 'ai-sdk': 'bench/engines/aiSdk.ts', utcp: 'bench/engines/utcp.ts', direct: 'bench/engines/direct.ts' },
+    outdir: path.resolve('.cache/bench-peers'),
+    outExtension: { '.js': '.mjs' },
+    format: 'esm',
+    target: 'node22',
+    external: ['@ai-sdk/code-mode', 'ai', '@utcp/*', 'isolated-vm'],
+    // Bundled CommonJS dependencies call require(); give the ES module one.
+    banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
+    define: { 'process.env.CODEMODE_VERSION': JSON.stringify(version) },
+  });
+}
 if (tests) {
   // The extension-host suites load mocha and vscode at run time; the launcher is an executable.
   const suites = readdirSync('test/vscode/suite').filter((name) => name.endsWith('.ts')).map((name) => `test/vscode/suite/${name}`);

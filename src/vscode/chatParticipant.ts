@@ -103,7 +103,7 @@ export function registerChatParticipant(ctx: CodeModeContext): void {
           origin: 'model',
           label: 'A script written for your chat request',
           signal: abort.signal,
-          apiText: declarations,
+          context: { apiText: declarations, outputChars: OUTPUT_CHARS, toolDefinitions: false },
         });
         const output = formatForModel(result, OUTPUT_CHARS);
         rounds.push({ task, script, output, ok: result.ok });

@@ -60,7 +60,8 @@ export async function runActiveFile(ctx: CodeModeContext, uri: vscode.Uri | unde
 
 /** Stops a run: the one given, the only one running, or one picked from those running. */
 export async function stopRun(ctx: CodeModeContext, runId: string | undefined): Promise<void> {
-  const running = ctx.runs.summaries().filter((run) => run.status === 'running' && ctx.runs.runningIds().includes(run.runId));
+  const stoppable = new Set(ctx.runs.runningIds());
+  const running = ctx.runs.summaries().filter((run) => stoppable.has(run.runId));
   if (runId === undefined && running.length === 0) {
     void vscode.window.showInformationMessage('Code Mode: no script is running.');
     return;

@@ -8,8 +8,10 @@ import type { PanelEvent, Payload } from '../../webview/protocol';
 
 /** Characters of JSON kept for one argument, result or return value. */
 export const PAYLOAD_CHARS = 16 * 1024;
-/** Characters kept of one log line. */
+/** Characters kept of one log line, one error message or stack, and one script. */
 export const LOG_LINE_CHARS = 8 * 1024;
+export const ERROR_CHARS = 16 * 1024;
+export const SCRIPT_CHARS = 256 * 1024;
 export const MAX_RUNS = 50;
 /** A rough cap on the buffered history's size, in characters of payload. */
 export const MAX_HISTORY_CHARS = 64 * 1024 * 1024;
@@ -19,7 +21,7 @@ export function toPayload(value: unknown, limit = PAYLOAD_CHARS): Payload {
   try {
     text = JSON.stringify(value);
   } catch {
-    // A value JSON cannot hold (a cycle, a BigInt) is shown as its text.
+    // JSON cannot hold it (a cycle, a BigInt); String() gives what little can be shown.
     text = undefined;
   }
   if (text === undefined) return { kind: 'json', value: value === undefined ? undefined : String(value) };
@@ -35,14 +37,15 @@ function truncate(text: string, limit: number): string {
 export function toPanelEvent(event: TraceEvent, fileUri?: string): PanelEvent {
   switch (event.type) {
     case 'run-started':
-      return { type: 'run-started', runId: event.runId, at: event.at, source: event.source, code: event.code, fileName: event.fileName, fileUri, limits: event.limits };
+      return { type: 'run-started', runId: event.runId, at: event.at, source: event.source, code: truncate(event.code, SCRIPT_CHARS), fileName: event.fileName, fileUri, limits: event.limits };
     case 'log':
       return { ...event, text: truncate(event.text, LOG_LINE_CHARS) };
     case 'call-started':
       return { ...event, args: toPayload(event.args) };
     case 'call-finished': {
-      const { result, ...rest } = event;
-      return 'result' in event && event.ok ? { ...rest, result: toPayload(result) } : rest;
+      const { result, error, ...rest } = event;
+      if (event.ok) return 'result' in event ? { ...rest, result: toPayload(result) } : rest;
+      return { ...rest, ...(error !== undefined ? { error: truncate(error, ERROR_CHARS) } : {}) };
     }
     case 'run-finished': {
       const { result } = event;
@@ -53,7 +56,11 @@ export function toPanelEvent(event: TraceEvent, fileUri?: string): PanelEvent {
         ok: result.ok,
         durationMs: result.durationMs,
         ...(result.ok ? { result: toPayload(result.result) } : {}),
-        error: result.error,
+        error: result.error && {
+          ...result.error,
+          message: truncate(result.error.message, ERROR_CHARS),
+          ...(result.error.stack !== undefined ? { stack: truncate(result.error.stack, ERROR_CHARS) } : {}),
+        },
       };
     }
   }
@@ -73,6 +80,8 @@ function sizeOf(event: PanelEvent): number {
       return (event.result ? payloadSize(event.result) : 0) + (event.error?.message.length ?? 0) + 200;
     case 'tokens':
       return 1000;
+    case 'tokens-unavailable':
+      return event.reason.length + 60;
   }
 }
 
@@ -95,6 +104,7 @@ interface RunEntry {
   readonly runId: string;
   readonly events: PanelEvent[];
   chars: number;
+  finished: boolean;
 }
 
 /** The newest runs' panel events, oldest run first; whole runs are dropped from the front. */
@@ -112,12 +122,13 @@ export class RunHistory {
   add(event: PanelEvent): boolean {
     let entry = this.byId.get(event.runId);
     if (event.type === 'run-started' && !entry) {
-      entry = { runId: event.runId, events: [], chars: 0 };
+      entry = { runId: event.runId, events: [], chars: 0, finished: false };
       this.runs.push(entry);
       this.byId.set(entry.runId, entry);
     }
     if (!entry) return false;
     const size = sizeOf(event);
+    if (event.type === 'run-finished') entry.finished = true;
     entry.events.push(event);
     entry.chars += size;
     this.chars += size;
@@ -130,25 +141,33 @@ export class RunHistory {
     return this.runs.flatMap((entry) => entry.events);
   }
 
-  /** The events of the newest runs whose size fits the budget (what is saved across reloads). */
+  /** The events of the newest runs that fit the budget (what is saved across reloads); a run too large is left out, not the runs before it. */
   newestWithin(maxChars: number): PanelEvent[] {
     const kept: RunEntry[] = [];
     let total = 0;
     for (let i = this.runs.length - 1; i >= 0; i--) {
       const entry = this.runs[i]!;
-      if (total + entry.chars > maxChars) break;
+      if (total + entry.chars > maxChars) continue;
       total += entry.chars;
       kept.unshift(entry);
     }
     return kept.flatMap((entry) => entry.events);
   }
 
-  /** Ends the runs that have no end (they were running when the last window closed). */
-  endUnfinished(at: number, message: string): void {
+  /**
+   * After a window reload: ends the runs the last window left running, and says why runs whose
+   * tokens were still being counted have no count.
+   */
+  settleRestored(at: number): void {
     for (const entry of [...this.runs]) {
       const first = entry.events[0];
-      if (first?.type !== 'run-started' || entry.events.some((event) => event.type === 'run-finished')) continue;
-      this.add({ type: 'run-finished', runId: entry.runId, at, ok: false, durationMs: Math.max(0, at - first.at), error: { name: 'CancelledError', message } });
+      if (first?.type !== 'run-started') continue;
+      if (!entry.finished) {
+        this.add({ type: 'run-finished', runId: entry.runId, at, ok: false, durationMs: Math.max(0, at - first.at), error: { name: 'CancelledError', message: 'The window closed before the run ended' } });
+      }
+      if (!entry.events.some((event) => event.type === 'tokens' || event.type === 'tokens-unavailable')) {
+        this.add({ type: 'tokens-unavailable', runId: entry.runId, reason: 'the window closed before they were counted' });
+      }
     }
   }
 
@@ -177,22 +196,23 @@ export class RunHistory {
     return first?.type === 'run-started' ? first : undefined;
   }
 
-  get runCount(): number {
-    return this.runs.length;
-  }
-
+  /** Forgets every finished run; runs still going stay, so their end is still recorded. */
   clear(): void {
-    this.runs.length = 0;
-    this.byId.clear();
-    this.chars = 0;
+    for (const entry of this.runs.filter((candidate) => candidate.finished)) this.drop(entry);
   }
 
-  /** Keeps at least the newest run, however large, so a huge run is still shown. */
+  /** Drops the oldest finished runs while over a budget; running runs and the newest run stay, however large. */
   private trim(): void {
     while (this.runs.length > 1 && (this.runs.length > this.maxRuns || this.chars > this.maxChars)) {
-      const dropped = this.runs.shift()!;
-      this.byId.delete(dropped.runId);
-      this.chars -= dropped.chars;
+      const oldest = this.runs.slice(0, -1).find((entry) => entry.finished);
+      if (!oldest) return;
+      this.drop(oldest);
     }
+  }
+
+  private drop(entry: RunEntry): void {
+    this.runs.splice(this.runs.indexOf(entry), 1);
+    this.byId.delete(entry.runId);
+    this.chars -= entry.chars;
   }
 }

@@ -28,7 +28,10 @@ class RunPanel implements vscode.Disposable {
   private panel: vscode.WebviewPanel | undefined;
   private queue: PanelEvent[] = [];
   private flushTimer: NodeJS.Timeout | undefined;
+  /** The page is loaded and listening; a hidden panel has no page (its context is not retained). */
   private ready = false;
+  /** A run to select once the page has it: revealing a hidden panel reloads the page first. */
+  private pendingSelect: string | undefined;
   private applied = { events: 0, runs: 0 };
   private readonly disposables: vscode.Disposable[] = [];
 
@@ -37,7 +40,7 @@ class RunPanel implements vscode.Disposable {
     this.disposables.push(
       runs.onDidRecord((events) => this.enqueue(events)),
       runs.onDidChangeRunning((runIds) => this.post({ type: 'running', runIds })),
-      runs.onDidClear(() => this.replay()),
+      runs.onDidClear(() => void this.replay()),
       runs.onDidStart(({ runId, source }) => this.revealFor(runId, source)),
     );
   }
@@ -57,22 +60,31 @@ class RunPanel implements vscode.Disposable {
 
   /** Takes over a panel: a new one, or one VS Code restores after a window reload. */
   attach(panel: vscode.WebviewPanel): void {
+    // A panel restored while another was opened: keep one.
+    if (this.panel && this.panel !== panel) this.panel.dispose();
     this.panel = panel;
     this.ready = false;
     panel.iconPath = new vscode.ThemeIcon('debug-alt');
     panel.webview.options = this.options();
     panel.webview.html = this.html(panel.webview);
-    panel.webview.onDidReceiveMessage((message: PanelToExtension) => this.receive(message));
+    panel.webview.onDidReceiveMessage((message: PanelToExtension) => {
+      if (this.panel === panel) this.receive(message);
+    });
+    panel.onDidChangeViewState(() => {
+      // Hidden, the page is gone; it says `ready` again when shown, and gets the history then.
+      if (this.panel === panel && !panel.visible) this.ready = false;
+    });
     panel.onDidDispose(() => {
+      if (this.panel !== panel) return;
       this.panel = undefined;
       this.ready = false;
       this.applied = { events: 0, runs: 0 };
     });
   }
 
+  /** Leaves the panel itself to VS Code, which closes it on shutdown and restores it after a reload. */
   dispose(): void {
     clearTimeout(this.flushTimer);
-    this.panel?.dispose();
     for (const disposable of this.disposables.splice(0)) disposable.dispose();
   }
 
@@ -85,16 +97,21 @@ class RunPanel implements vscode.Disposable {
     const reveal = setting === 'allRuns' || (setting === 'editorRuns' && source === 'editor');
     if (!reveal) return;
     if (!this.panel?.visible) this.show(true);
-    // The run's first events must reach the page before it is asked to select the run.
+    this.pendingSelect = runId;
+    // The run's first events must reach the page before it is asked to select the run; a page
+    // still loading gets the selection after its replay.
     this.flush();
-    this.post({ type: 'select', runId });
+    if (this.ready) {
+      this.post({ type: 'select', runId });
+      this.pendingSelect = undefined;
+    }
   }
 
   private receive(message: PanelToExtension): void {
     switch (message.type) {
       case 'ready':
         this.ready = true;
-        this.replay();
+        void this.replay();
         break;
       case 'applied':
         this.applied = { events: message.events, runs: message.runs };
@@ -106,10 +123,10 @@ class RunPanel implements vscode.Disposable {
         this.ctx.runs.stop(message.runId);
         break;
       case 'rerun':
-        void this.ctx.runs.rerun(message.runId);
+        this.ctx.runs.rerun(message.runId).catch((error: unknown) => this.report('re-run the script', error));
         break;
       case 'open-script':
-        void this.openScript(message.runId, message.line, message.column);
+        this.openScript(message.runId, message.line, message.column).catch((error: unknown) => this.report('open the script', error));
         break;
       case 'copy':
         void vscode.env.clipboard.writeText(message.text).then(() => vscode.window.setStatusBarMessage('Code Mode: copied the result', 2_000));
@@ -117,12 +134,22 @@ class RunPanel implements vscode.Disposable {
     }
   }
 
+  private report(what: string, error: unknown): void {
+    const message = error instanceof Error ? error.message : String(error);
+    this.ctx.log.error(`Could not ${what}: ${message}`);
+    void vscode.window.showErrorMessage(`Code Mode: could not ${what}: ${message}`);
+  }
+
   /** Sends the whole history, replacing whatever the page shows. */
-  private replay(): void {
+  private async replay(): Promise<void> {
+    // The history of the last window may still be loading when the panel opens first.
+    await this.ctx.runs.whenRestored();
     if (!this.ready) return;
     this.queue = [];
     this.post({ type: 'events', events: this.ctx.runs.history.events(), replace: true });
     this.post({ type: 'running', runIds: this.ctx.runs.runningIds() });
+    if (this.pendingSelect) this.post({ type: 'select', runId: this.pendingSelect });
+    this.pendingSelect = undefined;
   }
 
   private enqueue(events: readonly PanelEvent[]): void {
@@ -152,9 +179,10 @@ class RunPanel implements vscode.Disposable {
       document = started.fileUri
         ? await vscode.workspace.openTextDocument(vscode.Uri.parse(started.fileUri))
         : await vscode.workspace.openTextDocument({ language: started.fileName?.endsWith('.js') ? 'javascript' : 'typescript', content: started.code });
-    } catch {
+    } catch (error) {
       // The file was moved or deleted since the run: show the script as it ran.
-      document = await vscode.workspace.openTextDocument({ language: 'typescript', content: started.code });
+      this.ctx.log.info(`Opening the script as it ran: ${started.fileUri} cannot be opened (${error instanceof Error ? error.message : String(error)})`);
+      document = await vscode.workspace.openTextDocument({ language: started.fileName?.endsWith('.js') ? 'javascript' : 'typescript', content: started.code });
     }
     const position = line !== undefined ? new vscode.Position(Math.max(0, line - 1), Math.max(0, (column ?? 1) - 1)) : undefined;
     await vscode.window.showTextDocument(document, {

@@ -9,7 +9,7 @@ import type { ToolInfo } from '../core/provider';
 import type { ScriptOrigin } from '../core/run/approvals';
 import { formatForModel } from '../core/run/format';
 import type { RunResult, RunSource, TraceEvent } from '../core/run/trace';
-import { accountTokens, type AccountedCall, type TokenAccount, type TokenCounter } from '../core/tokens/account';
+import { accountTokens, CallCollector, type AccountedCall, type TokenAccount, type TokenCounter } from '../core/tokens/account';
 import { declarationText } from '../core/typegen/generate';
 import type { PanelEvent } from '../../webview/protocol';
 import { approvedProvider } from './approvals';
@@ -27,8 +27,11 @@ export interface RunRequest {
   /** Names the run in approval prompts. */
   readonly label: string;
   readonly signal?: AbortSignal;
-  /** The API text the model read before writing the script, when the caller knows it. */
-  readonly apiText?: string;
+  /**
+   * What the model read before writing the script and what it got back, when the caller knows:
+   * @codemode gives the declarations in its prompt (no tool definitions) and caps the output itself.
+   */
+  readonly context?: { readonly apiText: string; readonly outputChars: number; readonly toolDefinitions: boolean };
   readonly onEvent?: (event: TraceEvent) => void;
 }
 
@@ -36,6 +39,12 @@ export interface RunRequest {
 const SAVED_HISTORY_CHARS = 8 * 1024 * 1024;
 const SAVE_DELAY_MS = 1_500;
 const HISTORY_FILE = 'run-history.json';
+
+const EVENT_TYPES = new Set<string>(['run-started', 'log', 'call-started', 'call-finished', 'run-finished', 'tokens', 'tokens-unavailable']);
+
+function isPanelEvent(value: PanelEvent): boolean {
+  return typeof value === 'object' && value !== null && typeof value.runId === 'string' && EVENT_TYPES.has(value.type);
+}
 
 interface TokenizerModule {
   o200kCounter(): TokenCounter;
@@ -82,17 +91,11 @@ export class RunService implements vscode.Disposable {
     const onAbort = (): void => abort.abort();
     request.signal?.addEventListener('abort', onAbort, { once: true });
     if (request.signal?.aborted) abort.abort();
-    const calls = new Map<number, { args: unknown; result?: unknown; error?: string }>();
+    const calls = new CallCollector();
     let runId: string | undefined;
     const onEvent = (event: TraceEvent): void => {
-      switch (event.type) {
-        case 'call-started':
-          calls.set(event.callId, { args: event.args });
-          break;
-        case 'call-finished':
-          Object.assign(calls.get(event.callId) ?? {}, event.ok ? { result: event.result } : { error: event.error });
-          break;
-      }
+      if (event.type === 'call-started') calls.started(event.callId, event.args);
+      else if (event.type === 'call-finished') calls.finished(event.callId, event);
       this.record(toPanelEvent(event, request.fileUri?.toString()));
       if (event.type === 'run-started') {
         runId = event.runId;
@@ -112,7 +115,7 @@ export class RunService implements vscode.Disposable {
           signal: abort.signal,
           onEvent,
         }).then((result) => {
-          if (runId) this.scheduleAccount(runId, request, result, [...calls.values()]);
+          if (runId) this.scheduleAccount(runId, request, result, calls.list());
           return result;
         }),
       );
@@ -152,12 +155,16 @@ export class RunService implements vscode.Disposable {
     this.scheduleSave();
   }
 
+  /** Writes a pending save now; deactivation awaits it so a reload right after a run keeps it. */
+  async flush(): Promise<void> {
+    if (!this.saveTimer) return;
+    clearTimeout(this.saveTimer);
+    this.saveTimer = undefined;
+    await this.save();
+  }
+
   dispose(): void {
     for (const abort of this.running.values()) abort.abort();
-    if (this.saveTimer) {
-      clearTimeout(this.saveTimer);
-      void this.save();
-    }
     this.recorded.dispose();
     this.runningChanged.dispose();
     this.started.dispose();
@@ -167,7 +174,7 @@ export class RunService implements vscode.Disposable {
   private record(event: PanelEvent): void {
     if (!this.history.add(event)) return;
     this.recorded.fire([event]);
-    if (event.type === 'run-finished' || event.type === 'tokens') this.scheduleSave();
+    if (event.type === 'run-finished' || event.type === 'tokens' || event.type === 'tokens-unavailable') this.scheduleSave();
   }
 
   /** Counts tokens after the run has answered its caller, so the count never delays a result. */
@@ -175,7 +182,11 @@ export class RunService implements vscode.Disposable {
     setImmediate(() => {
       this.account(request, result, calls)
         .then(({ account, apiNote }) => this.record({ type: 'tokens', runId, account, apiNote }))
-        .catch((error: unknown) => this.ctx.log.warn(`Could not count the tokens of a run: ${error instanceof Error ? error.message : String(error)}`));
+        .catch((error: unknown) => {
+          const reason = error instanceof Error ? error.message : String(error);
+          this.ctx.log.warn(`Could not count the tokens of a run: ${reason}`);
+          this.record({ type: 'tokens-unavailable', runId, reason });
+        });
     });
   }
 
@@ -184,12 +195,16 @@ export class RunService implements vscode.Disposable {
     const tools: ToolInfo[] = servers.flatMap((server) => server.tools);
     const namespaces = new Map(servers.map((server) => [server.name, server.namespace]));
     const used = new Set(result.calls.map((call) => call.server));
-    const apiText = request.apiText ?? (await declarationText(tools.filter((tool) => used.has(tool.server)), namespaces));
-    const apiNote = request.apiText !== undefined ? 'the declarations @codemode gave the model' : 'the declarations of the servers the script called (what codemode_search gives for them)';
-    const codeModeTools = vscode.lm.tools.filter((tool) => tool.name.startsWith('codemode_')).map((tool) => ({ name: tool.name, description: tool.description, inputSchema: tool.inputSchema as ToolInfo['inputSchema'] }));
-    const maxChars = vscode.workspace.getConfiguration('codemode').get<number>('maxModelOutputChars', 20_000);
-    const account = accountTokens(
-      { tools, apiText, apiLabel: 'API declarations', codeModeTools, script: request.code, output: formatForModel(result, maxChars), calls },
+    const { context } = request;
+    const apiText = context?.apiText ?? (await declarationText(tools.filter((tool) => used.has(tool.server)), namespaces));
+    const apiNote = context ? 'the declarations @codemode gave the model' : 'the declarations of the servers the script called (what codemode_search gives for them)';
+    const codeModeTools =
+      context?.toolDefinitions === false
+        ? []
+        : vscode.lm.tools.filter((tool) => tool.name.startsWith('codemode_')).map((tool) => ({ name: tool.name, description: tool.description, inputSchema: tool.inputSchema as ToolInfo['inputSchema'] }));
+    const outputChars = context?.outputChars ?? vscode.workspace.getConfiguration('codemode').get<number>('maxModelOutputChars', 20_000);
+    const account = await accountTokens(
+      { tools, apiText, apiLabel: 'API declarations', codeModeTools, script: request.code, output: formatForModel(result, outputChars), calls },
       this.loadTokenizer().o200kCounter(),
     );
     return { account, apiNote };
@@ -202,16 +217,25 @@ export class RunService implements vscode.Disposable {
     return this.tokenizer;
   }
 
-  private historyFile(): vscode.Uri {
-    return vscode.Uri.joinPath(this.ctx.extension.storageUri ?? this.ctx.extension.globalStorageUri, HISTORY_FILE);
+  /**
+   * The workspace's own file, when history is saved at all: a window without a folder has no
+   * storage of its own, and sharing one file between such windows would mix their runs.
+   */
+  private historyFile(): vscode.Uri | undefined {
+    const storage = this.ctx.extension.storageUri;
+    if (!storage || !vscode.workspace.getConfiguration('codemode').get<boolean>('saveRunHistory', true)) return undefined;
+    return vscode.Uri.joinPath(storage, HISTORY_FILE);
   }
 
   private async restore(): Promise<void> {
+    const file = this.historyFile();
+    if (!file) return;
     try {
-      const bytes = await vscode.workspace.fs.readFile(this.historyFile());
-      const events = JSON.parse(new TextDecoder().decode(bytes)) as PanelEvent[];
-      for (const event of events) this.history.add(event);
-      this.history.endUnfinished(Date.now(), 'The window closed before the run ended');
+      const saved: unknown = JSON.parse(new TextDecoder().decode(await vscode.workspace.fs.readFile(file)));
+      if (!Array.isArray(saved)) throw new Error('it is not a list of events');
+      // A file from another version may hold events this one does not know; they are skipped.
+      for (const event of saved as PanelEvent[]) if (isPanelEvent(event)) this.history.add(event);
+      this.history.settleRestored(Date.now());
     } catch (error) {
       if (!(error instanceof vscode.FileSystemError && error.code === 'FileNotFound')) {
         this.ctx.log.warn(`The run history of the last session could not be read; starting a new one (${error instanceof Error ? error.message : String(error)}).`);
@@ -228,8 +252,9 @@ export class RunService implements vscode.Disposable {
   }
 
   private async save(): Promise<void> {
+    const file = this.historyFile();
+    if (!file) return;
     try {
-      const file = this.historyFile();
       await vscode.workspace.fs.createDirectory(vscode.Uri.joinPath(file, '..'));
       await vscode.workspace.fs.writeFile(file, new TextEncoder().encode(JSON.stringify(this.history.newestWithin(SAVED_HISTORY_CHARS))));
     } catch (error) {

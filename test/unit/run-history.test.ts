@@ -82,10 +82,50 @@ describe('the history', () => {
     for (const id of ['a', 'b']) for (const event of run(id)) history.add(event);
     history.add({ type: 'run-started', runId: 'c', at: 2000, source: 'lm-tool', code: 'while (true) {}', limits: {} as never });
     assert.deepEqual(new Set(history.newestWithin(700).map((event) => event.runId)), new Set(['b', 'c']));
-    history.endUnfinished(2500, 'The window closed before the run ended');
-    const ended = history.events().at(-1) as Extract<PanelEvent, { type: 'run-finished' }>;
+    history.settleRestored(2500);
+    const ended = history.events().find((event) => event.runId === 'c' && event.type === 'run-finished') as Extract<PanelEvent, { type: 'run-finished' }>;
     assert.deepEqual([ended.runId, ended.ok, ended.durationMs, ended.error?.name], ['c', false, 500, 'CancelledError']);
     assert.deepEqual(history.summaries().map((summary) => summary.status), ['ok', 'ok', 'failed']);
+  });
+});
+
+describe('the history while runs go on', () => {
+  const start = (id: string): PanelEvent => ({ type: 'run-started', runId: id, at: 1000, source: 'editor', code: '', limits: {} as never });
+  const finish = (id: string): PanelEvent => ({ type: 'run-finished', runId: id, at: 1010, ok: true, durationMs: 10, error: null });
+  const log = (id: string, size: number): PanelEvent => ({ type: 'log', runId: id, at: 1, level: 'log', text: 'x'.repeat(size) });
+
+  test('Clear keeps a run that is still going, so its end is still recorded', () => {
+    const history = new RunHistory();
+    for (const event of [start('done'), finish('done'), start('live')]) history.add(event);
+    history.clear();
+    assert.deepEqual(history.summaries().map((run) => run.runId), ['live']);
+    assert.equal(history.add(finish('live')), true);
+  });
+
+  test('the size budget never drops a run that is still going', () => {
+    const history = new RunHistory(50, 3_000);
+    history.add(start('long'));
+    for (const event of [start('quick'), finish('quick'), start('newest'), finish('newest'), log('long', 2_000), log('long', 2_000)]) history.add(event);
+    assert.deepEqual(history.summaries().map((run) => run.runId), ['long', 'newest']);
+    assert.equal(history.add(finish('long')), true);
+  });
+
+  test('a run too large to save is left out, not the runs before it', () => {
+    const history = new RunHistory();
+    for (const event of [start('a'), finish('a'), start('huge'), log('huge', 50_000), finish('huge')]) history.add(event);
+    assert.deepEqual([...new Set(history.newestWithin(10_000).map((event) => event.runId))], ['a']);
+  });
+
+  test('after a reload, runs without a token count say why', () => {
+    const history = new RunHistory();
+    for (const event of [start('a'), finish('a')]) history.add(event);
+    history.settleRestored(2000);
+    assert.deepEqual(history.events().at(-1), { type: 'tokens-unavailable', runId: 'a', reason: 'the window closed before they were counted' });
+  });
+
+  test('error texts are capped like every other payload', () => {
+    const event = toPanelEvent({ type: 'call-finished', runId: 'r', callId: 1, at: 1, ok: false, durationMs: 1, error: 'e'.repeat(100_000) });
+    assert.ok(event.type === 'call-finished' && (event.error?.length ?? 0) < 20_000);
   });
 });
 

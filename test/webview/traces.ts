@@ -108,7 +108,7 @@ function codeModeTools(): ToolDefinition[] {
 }
 
 /** The token account for a recorded run, as the extension computes it. */
-function tokensEvent(runId: string, code: string, result: RunResult, trace: readonly TraceEvent[]): Extract<PanelEvent, { type: 'tokens' }> {
+async function tokensEvent(runId: string, code: string, result: RunResult, trace: readonly TraceEvent[]): Promise<Extract<PanelEvent, { type: 'tokens' }>> {
   const calls = new Map<number, { args: unknown; result?: unknown; error?: string }>();
   for (const event of trace) {
     if (event.type === 'call-started') calls.set(event.callId, { args: event.args });
@@ -116,11 +116,11 @@ function tokensEvent(runId: string, code: string, result: RunResult, trace: read
   }
   // As src/vscode/runs.ts counts it: the output is what the run returned to the model, with the
   // default codemode.maxModelOutputChars.
-  const account = accountTokens(
+  const account = await accountTokens(
     { tools: FIXTURE_TOOLS, apiText: API_TEXT, apiLabel: 'API declarations', codeModeTools: codeModeTools(), script: code, output: formatForModel(result, 20_000), calls: [...calls.values()] as AccountedCall[] },
     o200kCounter(),
   );
-  // A noun phrase: the panel says "Code mode counts <apiNote>, …".
+  // A phrase that follows "Code mode: " in the panel.
   return { type: 'tokens', runId, account, apiNote: 'the declarations of test-server the model read' };
 }
 
@@ -129,7 +129,7 @@ async function record(runner: ScriptRunner, code: string, fileName: string, limi
   const result = await runner.run({ code, fileName, provider: fixtureProvider().provider, source: 'editor', limits, onEvent: (event) => trace.push(event) });
   const runId = trace[0]!.runId;
   const fileUri = `file:///workspace/codemode/${fileName}`;
-  const tokens = tokensEvent(runId, code, result, trace);
+  const tokens = await tokensEvent(runId, code, result, trace);
   const events = [...trace.map((event) => toPanelEvent(event, fileUri)), tokens];
   const callIds = (tool: string): number[] =>
     trace.flatMap((event) => (event.type === 'call-started' && `${event.server}.${event.tool}` === tool ? [event.callId] : []));

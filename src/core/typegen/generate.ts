@@ -115,17 +115,29 @@ function fallbackTypes(plan: ToolPlan): string {
   return `${lines.join('\n')}\n`;
 }
 
+/** The behaviour hints in full (for the editor's hover) and in short (for a model's context). */
+const HINTS = {
+  readOnly: ['Read-only: it does not change anything.', 'Read-only.'],
+  destructive: ['Destructive: it may delete or overwrite data.', 'Destructive.'],
+  additive: ['Not destructive: it only adds or updates.', 'Not destructive.'],
+  idempotent: ['Idempotent: repeating a call with the same arguments has no further effect.', 'Idempotent.'],
+  openWorld: ['Open world: it reaches systems outside this server (the web, other services).', 'Open world.'],
+  closedWorld: ['Closed world: it works only with its own data.', ''],
+} as const;
+const NO_OUTPUT_SCHEMA = '@returns The tool declares no output schema: its text result, parsed as JSON when it is JSON.';
+const SEE_PREFIX = '@see MCP tool ';
+
 function annotationText(annotations: ToolAnnotations | undefined): string[] {
   if (!annotations) return [];
   const said: string[] = [];
-  if (annotations.readOnlyHint === true) said.push('Read-only: it does not change anything.');
+  if (annotations.readOnlyHint === true) said.push(HINTS.readOnly[0]);
   else {
-    if (annotations.destructiveHint === true) said.push('Destructive: it may delete or overwrite data.');
-    if (annotations.destructiveHint === false) said.push('Not destructive: it only adds or updates.');
+    if (annotations.destructiveHint === true) said.push(HINTS.destructive[0]);
+    if (annotations.destructiveHint === false) said.push(HINTS.additive[0]);
   }
-  if (annotations.idempotentHint === true) said.push('Idempotent: repeating a call with the same arguments has no further effect.');
-  if (annotations.openWorldHint === true) said.push('Open world: it reaches systems outside this server (the web, other services).');
-  if (annotations.openWorldHint === false) said.push('Closed world: it works only with its own data.');
+  if (annotations.idempotentHint === true) said.push(HINTS.idempotent[0]);
+  if (annotations.openWorldHint === true) said.push(HINTS.openWorld[0]);
+  if (annotations.openWorldHint === false) said.push(HINTS.closedWorld[0]);
   return said;
 }
 
@@ -144,8 +156,8 @@ function functionDeclaration(plan: ToolPlan, namespace: string): string {
     const name = /^[A-Za-z_$][\w$]*$/.test(parameter.name) ? `args.${parameter.name}` : `args[${JSON.stringify(parameter.name)}]`;
     doc.push(`@param ${parameter.required ? name : `[${name}]`} ${parameter.doc}`.trimEnd());
   }
-  if (!plan.outputType) doc.push(`@returns The tool declares no output schema: its text result, parsed as JSON when it is JSON.`);
-  doc.push(`@see MCP tool "${docText(tool.name)}" on server "${docText(tool.server)}", called as ${namespace}.${plan.fn}`);
+  if (!plan.outputType) doc.push(NO_OUTPUT_SCHEMA);
+  doc.push(`${SEE_PREFIX}"${docText(tool.name)}" on server "${docText(tool.server)}", called as ${namespace}.${plan.fn}`);
   while (doc[0] === '') doc.shift();
   const body = doc.map((line) => (line ? `   * ${line}` : '   *')).join('\n');
   const returns = plan.outputType ?? UNTYPED_RESULT;
@@ -299,15 +311,37 @@ export async function generateDeclarations(servers: readonly ServerTools[], give
   return { files, warnings };
 }
 
+/** A doc line in a model's copy: hints in short; the MCP name, the untyped-result note and @params left out. */
+function forModel(line: string): string | undefined {
+  const doc = line.replace(/^\s*\* ?/, '');
+  // The input interface documents each property already.
+  if (doc.startsWith(SEE_PREFIX) || doc === NO_OUTPUT_SCHEMA || doc.startsWith('@param ')) return undefined;
+  let short = line;
+  for (const [full, brief] of Object.values(HINTS)) short = short.replace(full, brief);
+  return short.replace(/ +$/, '');
+}
+
 /**
  * The declarations of some tools as one text for a model to read: the servers' namespaces, without
- * file headers and without the index (whose ToolError and console the tool descriptions cover).
+ * file headers, without the index (whose ToolError and console the tool descriptions cover), and
+ * with the doc comments cut to what a model needs: every token here is paid on every request.
  */
 export async function declarationText(tools: readonly ToolInfo[], namespaces?: ReadonlyMap<string, string>): Promise<string> {
   const { files } = await generateDeclarations(groupByServer(tools), namespaces);
   return [...files]
     .filter(([name]) => name !== INDEX_FILE)
-    .map(([, text]) => text.split('\n').filter((line) => !line.startsWith('//')).join('\n').trim())
+    .map(([, text]) =>
+      text
+        .split('\n')
+        .filter((line) => !line.startsWith('//'))
+        .flatMap((line) => forModel(line) ?? [])
+        // A doc comment's last text line may now be followed by an empty ` *` line only.
+        .filter((line, index, lines) => !(line.trim() === '*' && (lines[index + 1]?.trim() === '*/' || lines[index + 1]?.trim() === '*')))
+        .join('\n')
+        // A one-line doc comment takes one line.
+        .replace(/\/\*\*\n\s*\* ([^\n]*)\n\s*\*\//g, '/** $1 */')
+        .trim(),
+    )
     .join('\n\n');
 }
 
