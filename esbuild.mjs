@@ -5,7 +5,7 @@
 //   node esbuild.mjs --watch       rebuild on change; prints markers the F5 task waits for
 //   node esbuild.mjs --bench       also bundle the benchmark (dist/bench.js), to measure shipped code
 import * as esbuild from 'esbuild';
-import { readdirSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { chmod, copyFile, mkdir } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
@@ -91,7 +91,7 @@ if (bench) {
     external: ['@ai-sdk/code-mode', 'ai', '@utcp/*', 'isolated-vm'],
     // Bundled CommonJS dependencies call require(); give the ES module one.
     banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
-    define: { 'process.env.CODEMODE_VERSION': JSON.stringify(version) },
+    define: { 'process.env.CODEMODE_VERSION': JSON.stringify(version), 'process.env.MCP_SDK_VERSION': JSON.stringify(JSON.parse(readFileSync('node_modules/@modelcontextprotocol/sdk/package.json', 'utf8')).version) },
   });
 }
 if (tests) {
@@ -113,6 +113,9 @@ if (watch) {
   await Promise.all(contexts.map((context) => context.watch()));
 } else {
   const results = await Promise.allSettled(builds.map((options) => esbuild.build(options)));
-  if (results.some((result) => result.status === 'rejected')) process.exit(1);
+  const failed = results.filter((result) => result.status === 'rejected');
+  // An invalid option fails before the reporter sees the build; say so rather than exit silently.
+  for (const { reason } of failed) console.error(`error: ${String(reason?.message ?? reason).split('\n')[0]}`);
+  if (failed.length > 0) process.exit(1);
   if (tests) await chmod(path.join(outdir, 'test/launcher.js'), 0o755);
 }

@@ -1,12 +1,12 @@
 // The limit: the fixture server's tools called straight from Node through the MCP client.
 
 import { connectFixture, measureDirect, report } from './measure';
-import { peerVersion } from './versions';
 
 async function main(): Promise<void> {
   const [serverScript = ''] = process.argv.slice(2);
   const client = await connectFixture(serverScript);
-  report(await measureDirect(client, `@modelcontextprotocol/sdk ${peerVersion('@modelcontextprotocol/sdk')}`));
+  // The SDK is bundled into this program; esbuild.mjs writes its version in.
+  report(await measureDirect(client, `@modelcontextprotocol/sdk ${process.env.MCP_SDK_VERSION ?? 'unknown'}`));
   await client.close();
 }
 
