@@ -15,7 +15,6 @@ import { readFile } from 'node:fs/promises';
 import { newQuickJSWASMModuleFromVariant, newVariant } from 'quickjs-emscripten-core';
 import path from 'node:path';
 import { compile } from 'json-schema-to-typescript';
-import { McpHub } from '../src/core/mcp/hub';
 import type { ToolInfo, ToolProvider } from '../src/core/provider';
 import { generateDeclarations, groupByServer } from '../src/core/typegen/generate';
 import { ScriptRunner } from '../src/core/run/runner';
@@ -26,6 +25,8 @@ import { toolDefinitionText } from '../src/core/tokens/account';
 import type { EngineFigures } from './engines/measure';
 import { ensurePeers, PEERS } from './engines/install';
 import { tokenSuite, type TokenRow } from './tokens';
+import { benchHub, npmServerScript, stdioServer } from './hub';
+import { percentile, time } from './stats';
 
 interface Row {
   readonly measure: string;
@@ -36,21 +37,12 @@ interface Row {
   readonly met: boolean;
 }
 
+const ROOT = path.resolve(__dirname, '..');
 const rows: Row[] = [];
 const ms = (value: number): string => `${value.toFixed(2)} ms`;
 const us = (value: number): string => `${(value * 1000).toFixed(1)} µs`;
 const mb = (bytes: number): string => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 
-function percentile(values: readonly number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
-}
-
-async function time(fn: () => Promise<unknown> | unknown): Promise<number> {
-  const start = performance.now();
-  await fn();
-  return performance.now() - start;
-}
 
 const sleep = (delay: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, delay));
 const echo = async (args: unknown): Promise<unknown> => args;
@@ -209,21 +201,11 @@ async function rssGrowth(runner: ScriptRunner): Promise<void> {
 
 /** The tools of the three npm servers in examples/workspace, fetched live. */
 async function realTools(): Promise<ToolInfo[]> {
-  const root = path.resolve(__dirname, '..');
-  const server = (name: string, pkg: string, args: string[] = []) => ({
-    type: 'stdio' as const,
-    name,
-    command: process.execPath,
-    args: [path.join(root, 'node_modules/@modelcontextprotocol', pkg, 'dist/index.js'), ...args],
-    env: {},
-    source: { file: 'bench', path: name },
-  });
-  const hub = new McpHub([server('filesystem', 'server-filesystem', [root]), server('memory', 'server-memory'), server('everything', 'server-everything', ['stdio'])], {
-    variables: { env: process.env, inputs: [], input: async () => '' },
-    roots: () => [],
-    startupTimeoutMs: 30_000,
-    clientVersion: 'bench',
-  });
+  const hub = benchHub([
+    stdioServer('filesystem', npmServerScript(ROOT, 'server-filesystem'), [ROOT]),
+    stdioServer('memory', npmServerScript(ROOT, 'server-memory')),
+    stdioServer('everything', npmServerScript(ROOT, 'server-everything'), ['stdio']),
+  ]);
   const { tools } = await hub.catalog();
   await hub.dispose();
   return [...tools];
@@ -295,7 +277,6 @@ function add(table: Table): void {
   print(table);
 }
 
-const ROOT = path.resolve(__dirname, '..');
 const FIXTURE = path.join(ROOT, 'test/fixtures/mcp-fixture-server.mjs');
 
 /** Runs one contender in its own Node 24 process and reads the figures it prints last. */

@@ -6,13 +6,13 @@
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { McpHub } from '../src/core/mcp/hub';
 import type { ToolInfo } from '../src/core/provider';
 import { formatForModel } from '../src/core/run/format';
 import { ScriptRunner } from '../src/core/run/runner';
 import { accountTokens, CallCollector, type ToolDefinition } from '../src/core/tokens/account';
 import { o200kCounter } from '../src/core/tokens/o200k';
 import { declarationText } from '../src/core/typegen/generate';
+import { benchHub, npmServerScript, stdioServer } from './hub';
 
 type Call = (server: string, tool: string, args: Record<string, unknown>) => Promise<unknown>;
 
@@ -194,20 +194,11 @@ function codeModeTools(repoRoot: string): ToolDefinition[] {
 export async function tokenSuite(repoRoot: string): Promise<TokenRow[]> {
   const scratch = mkdtempSync(path.join(tmpdir(), 'codemode-tokens-'));
   const { root, memoryFile } = generateData(scratch);
-  const server = (name: string, pkg: string, args: string[], env: Record<string, string> = {}) => ({
-    type: 'stdio' as const,
-    name,
-    command: process.execPath,
-    args: [path.join(repoRoot, 'node_modules/@modelcontextprotocol', pkg, 'dist/index.js'), ...args],
-    env,
-    source: { file: 'bench', path: name },
-  });
-  const hub = new McpHub([server('filesystem', 'server-filesystem', [root]), server('memory', 'server-memory', [], { MEMORY_FILE_PATH: memoryFile }), server('everything', 'server-everything', ['stdio'])], {
-    variables: { env: process.env, inputs: [], input: async () => '' },
-    roots: () => [],
-    startupTimeoutMs: 30_000,
-    clientVersion: 'bench',
-  });
+  const hub = benchHub([
+    stdioServer('filesystem', npmServerScript(repoRoot, 'server-filesystem'), [root]),
+    stdioServer('memory', npmServerScript(repoRoot, 'server-memory'), [], { MEMORY_FILE_PATH: memoryFile }),
+    stdioServer('everything', npmServerScript(repoRoot, 'server-everything'), ['stdio']),
+  ]);
   const runner = new ScriptRunner();
   const rows: TokenRow[] = [];
   try {

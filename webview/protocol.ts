@@ -3,7 +3,7 @@
 // every payload small enough to buffer, persist and post.
 
 import type { Limits } from '../src/core/sandbox/limits';
-import type { LogLevel, RunError, RunSource } from '../src/core/run/trace';
+import type { LogLevel, RunError, RunSource, TraceEvent } from '../src/core/run/trace';
 import type { TokenAccount } from '../src/core/tokens/account';
 
 export type { LogLevel, RunError, RunSource, TokenAccount, Limits };
@@ -16,48 +16,26 @@ export type Payload =
   | { readonly kind: 'json'; readonly value: unknown }
   | { readonly kind: 'truncated'; readonly preview: string; readonly chars: number };
 
-/** `at` is epoch milliseconds; durations are milliseconds. */
+type Trace<T extends TraceEvent['type']> = Extract<TraceEvent, { type: T }>;
+
+/**
+ * The engine's trace events as the panel receives them: the same fields, with payloads capped
+ * and the run's end without its copies of the logs and calls (the panel has them already).
+ */
 export type PanelEvent =
-  | {
-      readonly type: 'run-started';
-      readonly runId: string;
-      readonly at: number;
-      readonly source: RunSource;
-      readonly code: string;
-      readonly fileName?: string;
+  | (Trace<'run-started'> & {
       /** The script's file, when it was run from one: the panel links to it. */
       readonly fileUri?: string;
-      readonly limits: Limits;
-    }
-  | { readonly type: 'log'; readonly runId: string; readonly at: number; readonly level: LogLevel; readonly text: string }
-  | {
-      readonly type: 'call-started';
-      readonly runId: string;
-      readonly callId: number;
-      readonly at: number;
-      readonly server: string;
-      readonly tool: string;
-      readonly args: Payload;
-    }
-  | {
-      readonly type: 'call-finished';
-      readonly runId: string;
-      readonly callId: number;
-      readonly at: number;
-      readonly ok: boolean;
-      readonly durationMs: number;
-      readonly result?: Payload;
-      readonly error?: string;
-    }
-  | {
-      readonly type: 'run-finished';
-      readonly runId: string;
-      readonly at: number;
+    })
+  | Trace<'log'>
+  | (Omit<Trace<'call-started'>, 'args'> & { readonly args: Payload })
+  | (Omit<Trace<'call-finished'>, 'result'> & { readonly result?: Payload })
+  | (Omit<Trace<'run-finished'>, 'result'> & {
       readonly ok: boolean;
       readonly durationMs: number;
       readonly result?: Payload;
       readonly error: RunError | null;
-    }
+    })
   /** `apiNote` says what the model read, as a phrase that follows "Code mode: ". */
   | { readonly type: 'tokens'; readonly runId: string; readonly account: TokenAccount; readonly apiNote: string }
   /** The run's tokens were not counted, and will not be; `reason` says why. */

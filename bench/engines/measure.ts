@@ -4,6 +4,7 @@
 
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
+import { percentile, time } from '../stats';
 
 export interface EngineFigures {
   readonly engine: string;
@@ -43,17 +44,6 @@ export async function connectFixture(serverScript: string): Promise<Client> {
 export async function callFixture(client: Client, tool: string, args: Record<string, unknown>): Promise<unknown> {
   const result = await client.callTool({ name: tool, arguments: args });
   return result.structuredContent ?? result.content;
-}
-
-function percentile(values: readonly number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
-}
-
-async function time(fn: () => Promise<unknown>): Promise<number> {
-  const start = performance.now();
-  await fn();
-  return performance.now() - start;
 }
 
 const gc = (): void => (globalThis as { gc?: () => void }).gc?.();

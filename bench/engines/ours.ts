@@ -1,16 +1,13 @@
 // Our engine as a contender: the ScriptRunner with the fixture server behind an McpHub, exactly
 // as the extension and the CLI run scripts.
 
-import { McpHub } from '../../src/core/mcp/hub';
 import { ScriptRunner } from '../../src/core/run/runner';
+import { benchHub, stdioServer } from '../hub';
 import { measureEngine, report } from './measure';
 
 async function main(): Promise<void> {
   const [serverScript = ''] = process.argv.slice(2);
-  const hub = new McpHub(
-    [{ type: 'stdio', name: 'fixture', command: process.execPath, args: [serverScript, 'basic'], env: {}, source: { file: 'bench', path: 'fixture' } }],
-    { variables: { env: process.env, inputs: [], input: async () => '' }, roots: () => [], startupTimeoutMs: 30_000, clientVersion: 'bench' },
-  );
+  const hub = benchHub([stdioServer('fixture', serverScript, ['basic'])]);
   const runner = new ScriptRunner();
   await runner.warm();
   const figures = await measureEngine({

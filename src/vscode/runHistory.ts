@@ -136,6 +136,11 @@ export class RunHistory {
     return true;
   }
 
+  /** How many events are buffered, without collecting them. */
+  get eventCount(): number {
+    return this.runs.reduce((sum, entry) => sum + entry.events.length, 0);
+  }
+
   /** Every buffered event, in the order they happened within each run, oldest run first. */
   events(): PanelEvent[] {
     return this.runs.flatMap((entry) => entry.events);

@@ -46,7 +46,7 @@ class RunPanel implements vscode.Disposable {
   }
 
   get state(): RunPanelState {
-    return { open: this.panel !== undefined, visible: this.panel?.visible ?? false, appliedEvents: this.applied.events, appliedRuns: this.applied.runs, bufferedEvents: this.ctx.runs.history.events().length };
+    return { open: this.panel !== undefined, visible: this.panel?.visible ?? false, appliedEvents: this.applied.events, appliedRuns: this.applied.runs, bufferedEvents: this.ctx.runs.history.eventCount };
   }
 
   show(preserveFocus = false): void {
