@@ -141,11 +141,12 @@ describe('codemode run --config', () => {
       }),
     );
     const script = path.join(dir, 'script.ts');
-    writeFileSync(script, 'const token = await secretive.env({ name: "SECRET_TOKEN" }); return token.length;');
+    writeFileSync(script, 'return await secretive.env({ name: "SECRET_TOKEN" });');
     const secret = 'tok-3f9a8b7c6d5e';
     const given = await codemode(['run', script, '--config', config, '--json', '--verbose'], { env: { CODEMODE_INPUT_API_TOKEN: secret } });
     assert.equal(given.code, 0, given.stderr);
-    assert.equal(JSON.parse(given.stdout).result, secret.length);
+    // The server received the token; echoing it back to the script is redacted.
+    assert.equal(JSON.parse(given.stdout).result, '[redacted]');
     assert.doesNotMatch(given.stdout + given.stderr, new RegExp(secret));
 
     const none = await codemode(['run', script, '--config', config, '--json']);

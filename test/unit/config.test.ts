@@ -8,7 +8,7 @@ import { describe, test } from 'node:test';
 import { parseEnvFile } from '../../src/core/config/envFile';
 import { configFromValue, parseConfig } from '../../src/core/config/load';
 import { formatIssue, type InputDefinition } from '../../src/core/config/types';
-import { redact, resolveServer, type VariableContext } from '../../src/core/config/variables';
+import { redact, redactValue, resolveServer, type VariableContext } from '../../src/core/config/variables';
 
 const MCP_JSON = `// Servers for this workspace
 {
@@ -196,5 +196,28 @@ describe('variables', () => {
 
   test('redaction replaces every secret, longest first', () => {
     assert.equal(redact('token sk-123 and Bearer sk-123', ['sk-123', 'Bearer sk-123']), 'token [redacted] and [redacted]');
+  });
+
+  test('a header credential counts alone too; flags, numbers and workspace paths in env do not count', async () => {
+    const [remote] = parseConfig('{ "servers": { "r": { "url": "https://x.dev", "headers": { "Authorization": "Bearer ${input:api-key}" } } } }', 'f.json').servers;
+    assert.deepEqual([...(await resolveServer(remote!, context())).secrets].sort(), ['Bearer sk-secret-123', 'sk-secret-123']);
+    const [server] = parseConfig(
+      '{ "servers": { "s": { "command": "x", "env": { "DEBUG": "true", "PORT": "8080", "ROOT": "${workspaceFolder}/data", "KEY": "literal-key-1", "MIXED": "${workspaceFolder}:${input:api-key}" } } } }',
+      'f.json',
+    ).servers;
+    const secrets = (await resolveServer(server!, context())).secrets;
+    assert.deepEqual([...secrets].sort(), [`${folder}:sk-secret-123`, 'literal-key-1', 'sk-secret-123'].sort());
+  });
+
+  test('values are redacted in strings and property names at any depth, and the original is untouched', () => {
+    const original = { list: ['a sk-1234 b', 5, null, true], ['key-sk-1234']: { nested: 'sk-1234' } };
+    assert.deepEqual(redactValue(original, ['sk-1234']), { list: ['a [redacted] b', 5, null, true], ['key-[redacted]']: { nested: '[redacted]' } });
+    assert.equal(original.list[0], 'a sk-1234 b');
+    let deep: unknown = 'sk-1234';
+    for (let i = 0; i < 200_000; i++) deep = [deep];
+    let inner = redactValue(deep, ['sk-1234']);
+    for (let i = 0; i < 200_000; i++) inner = (inner as unknown[])[0];
+    assert.equal(inner, '[redacted]');
+    assert.equal(redactValue(original, []), original, 'nothing to hide: the same value back');
   });
 });

@@ -74,7 +74,7 @@ class Resolver {
     if (name === 'pathSeparator' || name === '/') return path.sep;
     if (name.startsWith('env:')) {
       const value = this.context.env[name.slice(4)] ?? '';
-      if (value.length >= 4) this.secrets.add(value);
+      if (mayBeSecret(`\${${name}}`, value)) this.secrets.add(value);
       return value;
     }
     if (name.startsWith('input:')) {
@@ -117,6 +117,9 @@ async function resolve(server: ServerDefinition, context: VariableContext, resol
     for (const [key, value] of Object.entries(server.headers)) {
       headers[key] = await resolver.text(value, `headers.${key}`);
       if (headers[key] !== '') resolver.secrets.add(headers[key]);
+      // "Bearer abc…" is secret as a whole, and so is the credential a server might echo alone.
+      const credential = /^[A-Za-z][\w-]*\s+(\S{4,})$/.exec(headers[key])?.[1];
+      if (credential) resolver.secrets.add(credential);
     }
     return { type: server.type, name: server.name, url, headers, secrets: [...resolver.secrets] };
   }
@@ -138,7 +141,7 @@ async function resolve(server: ServerDefinition, context: VariableContext, resol
     try {
       for (const [key, value] of Object.entries(parseEnvFile(text, file))) {
         env[key] = value;
-        if (value.length >= 4) resolver.secrets.add(value);
+        if (mayBeSecret(value, value)) resolver.secrets.add(value);
       }
     } catch (error) {
       throw new VariableError(`server "${server.name}": ${error instanceof EnvFileError ? error.message : String(error)}`);
@@ -150,10 +153,21 @@ async function resolve(server: ServerDefinition, context: VariableContext, resol
       continue;
     }
     env[key] = await resolver.text(value, `env.${key}`);
-    // Configured environment values are often tokens; short flags such as "1" are not worth hiding.
-    if (env[key]!.length >= 4) resolver.secrets.add(env[key]!);
+    if (mayBeSecret(value, env[key]!)) resolver.secrets.add(env[key]!);
   }
   return { type: 'stdio', name: server.name, command, args, env, ...(cwd ? { cwd } : {}), secrets: [...resolver.secrets] };
+}
+
+/**
+ * Whether a configured environment value should be treated as a secret. Tokens are usually pasted
+ * straight into `env`, so any value counts, except those that hiding would only damage: short
+ * flags, numbers and booleans, and paths built from the workspace or home folder. Redacting the
+ * workspace path would mangle every file path a server returns.
+ */
+function mayBeSecret(template: string, value: string): boolean {
+  if (value.length < 4 || /^(true|false|yes|no|on|off|[-+]?\d+(\.\d+)?)$/i.test(value)) return false;
+  const onlyFolders = /\$\{(workspaceFolder|workspaceFolderBasename|userHome|pathSeparator|\/)\}/.test(template) && !/\$\{(env|input):/.test(template);
+  return !onlyFolders;
 }
 
 /** Replaces every secret in `text` with a marker, longest first so overlaps are covered. */
@@ -163,4 +177,28 @@ export function redact(text: string, secrets: Iterable<string>): string {
     if (secret.length > 0) result = result.split(secret).join('[redacted]');
   }
   return result;
+}
+
+/**
+ * A copy of a JSON-like value (a tool result, a tool's definition) with every secret redacted in
+ * its strings and property names. A server that echoes its token must not hand it to the script,
+ * and so to the model. Walks with its own stack: a result may be nested far deeper than recursion allows.
+ */
+export function redactValue<T>(value: T, secrets: readonly string[]): T {
+  if (secrets.length === 0) return value;
+  const sorted = [...secrets].sort((a, b) => b.length - a.length);
+  const text = (raw: string): string => redact(raw, sorted);
+  const copy = (raw: unknown): unknown => (typeof raw === 'string' ? text(raw) : raw !== null && typeof raw === 'object' ? (Array.isArray(raw) ? [] : {}) : raw);
+  const root = copy(value);
+  const pending: [source: unknown, target: unknown][] = [[value, root]];
+  for (let next = pending.pop(); next; next = pending.pop()) {
+    const [source, target] = next;
+    if (source === null || typeof source !== 'object') continue;
+    for (const [key, child] of Object.entries(source)) {
+      const copied = copy(child);
+      (target as Record<string, unknown>)[Array.isArray(source) ? key : text(key)] = copied;
+      if (copied !== null && typeof copied === 'object') pending.push([child, copied]);
+    }
+  }
+  return root as T;
 }

@@ -9,7 +9,7 @@ import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import { ErrorCode, ListRootsRequestSchema, McpError, ToolListChangedNotificationSchema, type Tool } from '@modelcontextprotocol/sdk/types.js';
 import type { ServerDefinition } from '../config/types';
-import { redact, resolveServer, type ResolvedServer, type VariableContext } from '../config/variables';
+import { redact, redactValue, resolveServer, type ResolvedServer, type VariableContext } from '../config/variables';
 import { ToolCallError, type ToolInfo } from '../provider';
 import { toolResultValue } from './results';
 
@@ -160,7 +160,13 @@ export class ServerConnection {
     } catch (error) {
       throw this.callError(error, timeoutMs, signal);
     }
-    return toolResultValue(result as Parameters<typeof toolResultValue>[0]);
+    let value: unknown;
+    try {
+      value = toolResultValue(result as Parameters<typeof toolResultValue>[0]);
+    } catch (error) {
+      throw error instanceof ToolCallError ? new ToolCallError(redact(error.message, this.secrets)) : error;
+    }
+    return redactValue(value, this.secrets);
   }
 
   /** Stops the server (and its child process) and starts it again. */
@@ -359,7 +365,8 @@ export class ServerConnection {
       if (!cursor) break;
     }
     this.failures = 0;
-    return tools.map((tool) => ({
+    // A description or schema can quote the server's own configuration; declarations and models must not see it.
+    return redactValue(tools, this.secrets).map((tool) => ({
       server: this.name,
       name: tool.name,
       ...(tool.title ? { title: tool.title } : {}),
