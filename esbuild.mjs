@@ -4,6 +4,7 @@
 //   node esbuild.mjs --production  minified, no source maps (used by `vscode:prepublish`)
 //   node esbuild.mjs --watch       rebuild on change; prints markers the F5 task waits for
 //   node esbuild.mjs --bench       also bundle the benchmark (dist/bench.js), to measure shipped code
+//   node esbuild.mjs --stress      also bundle the stress run (dist/stress.js), likewise
 import * as esbuild from 'esbuild';
 import { readdirSync, readFileSync } from 'node:fs';
 import { chmod, copyFile, mkdir } from 'node:fs/promises';
@@ -15,6 +16,7 @@ const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
 const bench = process.argv.includes('--bench');
 const tests = process.argv.includes('--tests');
+const stress = process.argv.includes('--stress');
 const outdir = path.resolve('dist');
 const { version } = require('./package.json');
 
@@ -93,6 +95,10 @@ if (bench) {
     banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
     define: { 'process.env.CODEMODE_VERSION': JSON.stringify(version), 'process.env.MCP_SDK_VERSION': JSON.stringify(JSON.parse(readFileSync('node_modules/@modelcontextprotocol/sdk/package.json', 'utf8')).version) },
   });
+}
+if (stress) {
+  // The compiler and fast-check only check generated declarations; they load from node_modules.
+  builds.push({ ...node, entryPoints: { stress: 'test/stress/main.ts' }, outdir, external: [...node.external, 'typescript', 'fast-check'] });
 }
 if (tests) {
   // The extension-host suites load mocha and vscode at run time; the launcher is an executable.

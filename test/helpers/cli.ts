@@ -2,8 +2,9 @@
 
 import { spawn } from 'node:child_process';
 import path from 'node:path';
+import { ROOT } from './root';
 
-export const CLI = path.resolve(__dirname, '../../dist/cli.js');
+export const CLI = path.join(ROOT, 'dist/cli.js');
 
 export interface CliOutcome {
   readonly code: number | null;

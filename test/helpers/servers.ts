@@ -6,8 +6,9 @@ import path from 'node:path';
 import type { ServerDefinition } from '../../src/core/config/types';
 import { McpHub } from '../../src/core/mcp/hub';
 import { freePort } from './ports';
+import { ROOT } from './root';
 
-export const ROOT = path.resolve(__dirname, '../..');
+export { ROOT };
 const packageMain = (name: string): string => path.join(ROOT, 'node_modules/@modelcontextprotocol', name, 'dist/index.js');
 export const EVERYTHING = packageMain('server-everything');
 export const FILESYSTEM = packageMain('server-filesystem');

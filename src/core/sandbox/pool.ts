@@ -126,19 +126,33 @@ class SandboxWorker {
 export interface SandboxPoolOptions {
   /** Warm workers kept between runs (across all memory limits). */
   readonly maxIdle?: number;
+  /** Runs executing at once; more wait for a worker to free up (their wall clock keeps running). */
+  readonly maxRunning?: number;
 }
+
+/**
+ * A worker costs about 10 MB and a few milliseconds of a core to start. Beyond this many runs at
+ * once, starting more workers only makes every run slower and the host heavier (100 at once took
+ * 1.4 GB and 11 s, against a fraction of both when they take turns; RELIABILITY.md).
+ */
+const DEFAULT_MAX_RUNNING = 16;
 
 export class SandboxPool {
   private readonly idle: SandboxWorker[] = [];
   /** Workers running a run, with the function that ends that run. */
   private readonly busy = new Map<SandboxWorker, (outcome: SandboxOutcome) => void>();
   private readonly maxIdle: number;
+  private readonly maxRunning: number;
+  private running = 0;
+  /** Runs waiting for a slot, first come first served; each is woken with whether it got one. */
+  private readonly waiting: ((granted: boolean) => void)[] = [];
   private assets: Promise<{ worker: SandboxAssets['worker']; wasmModule: WebAssembly.Module }> | undefined;
   private nextRunId = 1;
   private disposed = false;
 
   constructor(options: SandboxPoolOptions = {}) {
     this.maxIdle = options.maxIdle ?? 2;
+    this.maxRunning = options.maxRunning ?? DEFAULT_MAX_RUNNING;
   }
 
   /** Starts a worker ahead of the first run, so that run does not pay for it. */
@@ -150,8 +164,47 @@ export class SandboxPool {
   async execute(request: SandboxRequest, hooks: SandboxHooks): Promise<SandboxOutcome> {
     if (this.disposed) throw new Error('The sandbox pool has been disposed');
     if (request.signal.aborted) return { ok: false, error: abortError(request) };
+    if (!(await this.takeSlot(request.signal))) {
+      return { ok: false, error: this.disposed ? SHUT_DOWN : abortError(request) };
+    }
+    try {
+      return await this.executeOnWorker(request, hooks);
+    } finally {
+      const next = this.waiting.shift();
+      if (next) next(true);
+      else this.running--;
+    }
+  }
+
+  /** Waits for one of the `maxRunning` slots; false when the run is aborted or the pool disposed first. */
+  private takeSlot(signal: AbortSignal): Promise<boolean> {
+    if (this.running < this.maxRunning) {
+      this.running++;
+      return Promise.resolve(true);
+    }
+    return new Promise((resolve) => {
+      const wake = (granted: boolean): void => {
+        signal.removeEventListener('abort', onAbort);
+        // The slot is handed over directly, so `running` stays counted for this run.
+        resolve(granted);
+      };
+      const onAbort = (): void => {
+        this.waiting.splice(this.waiting.indexOf(wake), 1);
+        resolve(false);
+      };
+      signal.addEventListener('abort', onAbort, { once: true });
+      this.waiting.push(wake);
+    });
+  }
+
+  private async executeOnWorker(request: SandboxRequest, hooks: SandboxHooks): Promise<SandboxOutcome> {
     const memoryMb = request.limits.memoryMb;
     const worker = this.takeIdle(memoryMb) ?? (await this.spawn(memoryMb));
+    // The pool may have been disposed while that worker started.
+    if (this.disposed) {
+      worker.terminate();
+      return { ok: false, error: SHUT_DOWN };
+    }
     const runId = this.nextRunId++;
 
     return new Promise<SandboxOutcome>((resolve) => {
@@ -236,7 +289,8 @@ export class SandboxPool {
   /** Terminates every worker. Runs still in progress end with an error. */
   dispose(): void {
     this.disposed = true;
-    for (const end of [...this.busy.values()]) end({ ok: false, error: { name: 'SandboxError', message: 'The sandbox was shut down while the script ran' } });
+    for (const wake of this.waiting.splice(0)) wake(false);
+    for (const end of [...this.busy.values()]) end({ ok: false, error: SHUT_DOWN });
     for (const worker of this.idle) worker.terminate();
     this.idle.length = 0;
   }
@@ -268,10 +322,12 @@ export class SandboxPool {
     }
     worker.detach();
     this.idle.push(worker);
-    // The least recently used workers go first.
-    while (this.idle.length > this.maxIdle) this.idle.shift()!.terminate();
+    // The least recently used workers go first; none while runs wait, as they are about to need them.
+    while (this.idle.length > Math.max(this.maxIdle, this.waiting.length)) this.idle.shift()!.terminate();
   }
 }
+
+const SHUT_DOWN: GuestError = { name: 'SandboxError', message: 'The sandbox was shut down while the script ran' };
 
 function abortError(request: SandboxRequest, terminated = false): GuestError {
   const suffix = terminated ? '; it did not stop by itself and its sandbox was terminated' : '';
