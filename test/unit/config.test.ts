@@ -68,7 +68,7 @@ describe('the .vscode/mcp.json shape', () => {
     assert.deepEqual(messages, [
       '/ws/.vscode/mcp.json:4:5: error: servers.no-command: server "no-command" has no "command" (or "url" for a remote server)',
       '/ws/.vscode/mcp.json:5:38: error: servers.bad-args.args: must be an array of strings',
-      '/ws/.vscode/mcp.json:6:34: error: servers.bad-url.url: must be an http:// or https:// URL, got "ftp://example.com"',
+      '/ws/.vscode/mcp.json:6:34: error: servers.bad-url.url: must be an http:// or https:// URL, got a URL with the ftp: scheme',
       '/ws/.vscode/mcp.json:7:19: error: servers.bad-type.type: must be "stdio", "http" or "sse", got string "websocket"',
       '/ws/.vscode/mcp.json:8:34: warning: servers.typo.argz: is not a property of stdio servers and is ignored',
     ]);

@@ -4,13 +4,19 @@
 // workbench runs the tests in its Node extension host and reports the exit code back.
 //
 // Environment: CODEMODE_WORKSPACE_TRUST=restricted leaves Workspace Trust on (Restricted Mode).
+// CODEMODE_ANSWER_INPUT_BOXES names a JSON file of { "<text the input box shows>": "<answer>" }:
+// the launcher types each answer into the matching input box whenever one opens, as a person
+// would (no command of VS Code's can type into an input box, and password answers such as
+// `${input:…}` prompts must go through the real one to reach SecretStorage).
+// The extension host gets CODEMODE_LAUNCHER_SCRATCH: the folder holding everything this run's
+// VS Code writes (user data, logs, storage, temporary files), for tests that search all of it.
 
 import { execFileSync, spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { format } from 'node:util';
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type Page } from 'playwright-core';
 import { freePort } from '../helpers/ports';
 import { ensureVsCodeHost, serverLaunch } from './host';
 
@@ -37,6 +43,33 @@ function killMarked(marker: string): void {
   }
 }
 
+/**
+ * Answers input boxes from `answers` until `stopped()`: when the quick input shows an input box
+ * whose title or prompt contains a key, types that key's answer and presses Enter.
+ */
+async function answerInputBoxes(page: Page, answers: Readonly<Record<string, string>>, stopped: () => boolean): Promise<void> {
+  const widget = page.locator('.quick-input-widget');
+  const input = widget.locator('.quick-input-box input');
+  while (!stopped()) {
+    await new Promise((resolve) => setTimeout(resolve, 250));
+    try {
+      if (!(await input.isVisible())) continue;
+      const shown = (await widget.innerText()).trim();
+      const key = Object.keys(answers).find((candidate) => shown.includes(candidate));
+      if (key === undefined) continue;
+      await input.fill(answers[key]!);
+      await input.press('Enter');
+      // Answered once the box closes or the next prompt replaces it (two prompts in a row share the widget).
+      for (let waited = 0; waited < 10_000 && !stopped() && (await input.isVisible()) && (await widget.innerText()).trim() === shown; waited += 100) {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+    } catch (error) {
+      // The page closing ends the run; anything else is worth seeing.
+      if (!stopped()) process.stderr.write(`[launcher] could not answer an input box: ${error instanceof Error ? error.message : String(error)}\n`);
+    }
+  }
+}
+
 async function main(args: string[]): Promise<number> {
   const developments = args.filter((arg) => arg.startsWith('--extensionDevelopmentPath=')).map((arg) => arg.slice('--extensionDevelopmentPath='.length));
   const tests = option(args, 'extensionTestsPath');
@@ -52,7 +85,7 @@ async function main(args: string[]): Promise<number> {
   // Every process started for this run inherits the marker, so none outlives it (the extension
   // host is not in the server's process group, and neither are the MCP servers it starts).
   const marker = `CODEMODE_LAUNCHER_RUN=${path.basename(scratch)}`;
-  const serverEnv = { ...launch.env, CODEMODE_LAUNCHER_RUN: path.basename(scratch) };
+  const serverEnv = { ...launch.env, CODEMODE_LAUNCHER_RUN: path.basename(scratch), CODEMODE_LAUNCHER_SCRATCH: scratch };
   // CODEMODE_INSTALL_VSIX: test the packaged extension, installed as a user would, instead of the
   // development folder.
   const vsix = process.env.CODEMODE_INSTALL_VSIX;
@@ -105,7 +138,8 @@ async function main(args: string[]): Promise<number> {
     });
 
     browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_FLAGS, headless: true });
-    const page = await browser.newPage();
+    // Clipboard access lets tests read what VS Code copies (the chat view's Copy All).
+    const page = await browser.newPage({ permissions: ['clipboard-read', 'clipboard-write'] });
     const exit = new Promise<number>((resolve) => {
       void page.exposeFunction('codeAutomationExit', (code: number) => resolve(code));
       setTimeout(() => {
@@ -122,7 +156,14 @@ async function main(args: string[]): Promise<number> {
     const payload = JSON.stringify([...developmentPaths.map((folder) => ['extensionDevelopmentPath', remote(folder)]), ['extensionTestsPath', remote(tests)]]);
     const url = `http://127.0.0.1:${port}/?${folder ? `folder=${encodeURIComponent(path.resolve(folder))}&` : ''}payload=${encodeURIComponent(payload)}`;
     await page.goto(url);
-    return await exit;
+    const answersFile = process.env.CODEMODE_ANSWER_INPUT_BOXES;
+    if (!answersFile) return await exit;
+    let finished = false;
+    const answering = answerInputBoxes(page, JSON.parse(readFileSync(answersFile, 'utf8')) as Record<string, string>, () => finished);
+    const code = await exit;
+    finished = true;
+    await answering;
+    return code;
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);

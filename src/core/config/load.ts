@@ -87,17 +87,19 @@ function readStringRecord(reader: Reader, value: unknown, path: JsonPath, server
     else if (typeof item === 'number' || typeof item === 'boolean') record[key] = String(item);
     else if (item === null && allowNull) record[key] = null;
     else {
-      reader.error([...path, key], `must be a string${allowNull ? ' (or null to unset it)' : ''}, got ${describe(item)}`, server);
+      reader.error([...path, key], `must be a string${allowNull ? ' (or null to unset it)' : ''}, got ${describe(item, false)}`, server);
       return undefined;
     }
   }
   return record;
 }
 
-function describe(value: unknown): string {
+/** A value's kind for an error message; quoted only where it cannot be a secret (`env`, `headers` and `args` values can). */
+function describe(value: unknown, quote = true): string {
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'an array';
-  return typeof value === 'object' ? 'an object' : `${typeof value} ${JSON.stringify(value)}`;
+  if (typeof value === 'object') return 'an object';
+  return quote ? `${typeof value} ${JSON.stringify(value)}` : `a ${typeof value}`;
 }
 
 function readServer(reader: Reader, name: string, value: unknown, path: JsonPath): ServerDefinition | undefined {
@@ -161,7 +163,8 @@ function readServer(reader: Reader, name: string, value: unknown, path: JsonPath
       parsed = undefined;
     }
     if (!parsed || (parsed.protocol !== 'http:' && parsed.protocol !== 'https:')) {
-      reader.error([...path, 'url'], `must be an http:// or https:// URL, got ${JSON.stringify(url)}`, name);
+      // Only the scheme: the rest of a URL may carry a key.
+      reader.error([...path, 'url'], `must be an http:// or https:// URL, got ${parsed ? `a URL with the ${parsed.protocol} scheme` : 'a string that is not a URL'}`, name);
       return undefined;
     }
   }

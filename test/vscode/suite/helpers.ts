@@ -45,3 +45,9 @@ export async function exists(uri: vscode.Uri): Promise<boolean> {
     return false;
   }
 }
+
+/** The chat view's conversation as text, as its Copy All action gives it (the launcher allows clipboard access). */
+export async function chatTranscript(): Promise<string> {
+  await vscode.commands.executeCommand('workbench.action.chat.copyAll');
+  return vscode.env.clipboard.readText();
+}

@@ -1,5 +1,5 @@
 // Runs inside the VS Code extension host: loads the suites for this run (CODEMODE_TEST_SUITE:
-// "trusted", "restricted" or "vsix") into mocha.
+// "trusted", "restricted", "secrets" or "vsix") into mocha.
 
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
@@ -8,8 +8,8 @@ import Mocha from 'mocha';
 export function run(): Promise<void> {
   const suite = process.env.CODEMODE_TEST_SUITE ?? 'trusted';
   const mocha = new Mocha({ ui: 'bdd', color: false, timeout: 90_000, reporter: 'spec' });
-  // Suites named after a run (restricted.test.js, vsix.test.js) run only in that run; the others in the trusted one.
-  const own = (name: string): boolean => name === `${suite}.test.js` || (suite === 'trusted' && !/^(restricted|vsix)\./.test(name));
+  // Suites named after a run (restricted.test.js, secrets.test.js, vsix.test.js) run only in that run; the others in the trusted one.
+  const own = (name: string): boolean => name === `${suite}.test.js` || (suite === 'trusted' && !/^(restricted|secrets|vsix)\./.test(name));
   const files = readdirSync(__dirname).filter((name) => name.endsWith('.test.js') && own(name));
   for (const file of files.sort()) mocha.addFile(path.join(__dirname, file));
   return new Promise((resolve, reject) => {
