@@ -105,19 +105,33 @@ export async function prepareScript(source: string, language: ScriptLanguage): P
     // esbuild counts columns in UTF-8 bytes; editors count characters.
     const bytes = reported > lines.length ? Buffer.byteLength(lines[line - 1] ?? '') : (failure.location?.column ?? 0);
     const column = Buffer.from(lines[line - 1] ?? '').subarray(0, bytes).toString('utf8').length + 1;
-    throw new ScriptSyntaxError(failure.text, line, column);
+    // Inside the wrapper a module's `import x from` or `export` reads as plain bad syntax; say why.
+    const moduleSyntax = /^\s*(import\s*[\w{*'"]|export\b)/.test(lines[line - 1] ?? '');
+    const hint = moduleSyntax ? ' (import and export declarations are not available: a script is not a module, and the tool namespaces are already in scope)' : '';
+    throw new ScriptSyntaxError(failure.text + hint, line, column);
   }
 
   let code = output.code.replace(/;\s*$/, '');
   let shifted: { line: number; column: number } | undefined;
-  const program = parse(code, { ecmaVersion: 'latest', sourceType: 'script', preserveParens: true });
+  const map = new TraceMap(output.map);
+  let program: Program;
+  try {
+    program = parse(code, { ecmaVersion: 'latest', sourceType: 'script', preserveParens: true });
+  } catch (error) {
+    // esbuild passes through a few things only modules may use (`import.meta`); report them as
+    // the syntax errors they are, at their place in the script, rather than as a failed setup.
+    if (!(error instanceof SyntaxError)) throw error;
+    const loc = (error as SyntaxError & { loc?: { line: number; column: number } }).loc;
+    const segment = loc ? traceSegment(map, loc.line - 1, loc.column) : null;
+    const [, , inputLine = 1, inputColumn = 0] = segment ?? [];
+    throw new ScriptSyntaxError(error.message.replace(/ \(\d+:\d+\)$/, ''), Math.max(1, inputLine), inputColumn + 1);
+  }
   const lone = loneFunction(program);
   if (lone) {
     code = code.slice(0, lone.start) + CALL_PREFIX + code.slice(lone.start, lone.end) + CALL_SUFFIX + code.slice(lone.end);
     shifted = lineAndColumn(code, lone.start);
   }
 
-  const map = new TraceMap(output.map);
   const inputLines = (OPEN + body + CLOSE).split('\n');
   const outputLines = output.code.split('\n');
   const sourceLines = body.split('\n').length;

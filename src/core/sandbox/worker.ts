@@ -15,7 +15,7 @@ import {
 } from 'quickjs-emscripten-core';
 import releaseSync from '@jitl/quickjs-wasmfile-release-sync';
 import { LIMIT_DESCRIPTIONS, type Limits } from './limits';
-import { PRELUDE_FILE, PRELUDE_SOURCE } from './prelude';
+import { PRELUDE_FILE, PRELUDE_SOURCE, type PreludeOptions } from './prelude';
 import type { Bindings, GuestError, HostToWorker, LogLevel, WorkerToHost } from './protocol';
 
 interface WorkerData {
@@ -85,7 +85,7 @@ class GuestRun {
   constructor(
     quickjs: QuickJSWASMModule,
     readonly runId: number,
-    private readonly limits: Limits,
+    readonly limits: Limits,
   ) {
     this.runtime = quickjs.newRuntime();
     this.runtime.setMemoryLimit(limits.memoryMb * 1024 * 1024);
@@ -95,7 +95,16 @@ class GuestRun {
       this.limitHit ??= limitError('timeoutMs', this.limits, 'TimeLimitError', 'Script exceeded');
       return true;
     });
+    // Without a loader QuickJS says only "could not load module"; say why there are no modules.
+    this.runtime.setModuleLoader((name) => ({
+      error: new Error(`import of '${name}' is not available: scripts run in a sandbox without modules, files or network; use the tool namespaces instead`),
+    }));
     this.context = this.runtime.newContext();
+  }
+
+  /** The share of the memory limit one tool call's arguments (or result) may take: the JSON text and its copy on the way out must both fit. */
+  private get maxMessageBytes(): number {
+    return (this.limits.memoryMb * 1024 * 1024) / 4;
   }
 
   start(code: string, fileName: string, bindings: Bindings): void {
@@ -104,15 +113,23 @@ class GuestRun {
     const callFn = this.own(
       ctx.newFunction('call', (server, tool, args) => this.hostCall(ctx.getString(server), ctx.getString(tool), ctx.getString(args))),
     );
-    const logFn = this.own(ctx.newFunction('log', (level, text) => this.hostLog(ctx.getString(level) as LogLevel, ctx.getString(text))));
+    const logFn = this.own(
+      ctx.newFunction('log', (level, json) => (this.hostLog(ctx.getString(level) as LogLevel, ctx.getString(json)) ? ctx.true : ctx.false)),
+    );
     ctx.setProp(host, 'call', callFn);
     ctx.setProp(host, 'log', logFn);
 
     this.enterGuest();
     try {
       const prelude = this.own(ctx.unwrapResult(ctx.evalCode(PRELUDE_SOURCE, PRELUDE_FILE)));
-      const bindingsJson = this.own(ctx.newString(JSON.stringify(bindings)));
-      const api = this.own(ctx.unwrapResult(ctx.callFunction(prelude, ctx.undefined, host, bindingsJson)));
+      const options: PreludeOptions = {
+        bindings,
+        maxOutputBytes: this.limits.maxOutputBytes,
+        maxArgumentBytes: this.maxMessageBytes,
+        argumentLimitText: LIMIT_DESCRIPTIONS.memoryMb(this.limits.memoryMb),
+      };
+      const optionsJson = this.own(ctx.newString(JSON.stringify(options)));
+      const api = this.own(ctx.unwrapResult(ctx.callFunction(prelude, ctx.undefined, host, optionsJson)));
       this.api = {
         serializeResult: this.own(ctx.getProp(api, 'serializeResult')),
         describeError: this.own(ctx.getProp(api, 'describeError')),
@@ -137,7 +154,7 @@ class GuestRun {
     const ctx = this.context;
     // A string the guest heap cannot hold would fail inside QuickJS's allocator without a clean
     // error; refuse it here, where the reason can still be said.
-    if (message.ok && message.json !== undefined && message.json.length > this.limits.memoryMb * 1024 * 1024 / 4) {
+    if (message.ok && message.json !== undefined && message.json.length > this.maxMessageBytes) {
       const megabytes = (Buffer.byteLength(message.json) / 1024 / 1024).toFixed(1);
       const reason = ctx.newString(`the result (${megabytes} MB) is too large for ${LIMIT_DESCRIPTIONS.memoryMb(this.limits.memoryMb)}`);
       deferred.reject(reason);
@@ -193,6 +210,9 @@ class GuestRun {
     if (this.inFlight.size >= MAX_CALLS_IN_FLIGHT) {
       throw new RangeError(`more than ${MAX_CALLS_IN_FLIGHT} tool calls are in flight at once; await some before starting more`);
     }
+    // Copying a string out of the guest needs room in its heap; when there is none, QuickJS
+    // hands back nothing rather than failing (the prelude never sends empty arguments).
+    if (argsJson === '') throw new RangeError(`out of memory: the arguments could not be copied out within ${LIMIT_DESCRIPTIONS.memoryMb(this.limits.memoryMb)}`);
     const deferred = this.context.newPromise();
     const callId = this.nextCallId++;
     this.inFlight.set(callId, deferred);
@@ -200,15 +220,19 @@ class GuestRun {
     return deferred.handle;
   }
 
-  private hostLog(level: LogLevel, text: string): void {
-    if (this.logsTruncated) return;
+  /** Records one line, given as JSON text; answers whether later lines are still wanted. */
+  private hostLog(level: LogLevel, json: string): boolean {
+    if (this.logsTruncated) return false;
+    // An empty copy means the guest heap had no room to copy the line out (see hostCall).
+    if (json === '') return true;
+    const text = JSON.parse(json) as string;
     const room = this.limits.maxOutputBytes - this.logBytes;
     // Each line costs its bytes plus a little, so a flood of empty lines is bounded too.
     const size = Buffer.byteLength(text) + LOG_LINE_OVERHEAD;
     if (size <= room) {
       this.logBytes += size;
       post({ type: 'log', runId: this.runId, level, text });
-      return;
+      return true;
     }
     this.logsTruncated = true;
     const kept = Buffer.from(text).subarray(0, Math.max(0, room - LOG_LINE_OVERHEAD)).toString();
@@ -219,6 +243,7 @@ class GuestRun {
       level: 'warn',
       text: `[codemode] Output truncated: logs reached ${LIMIT_DESCRIPTIONS.maxOutputBytes(this.limits.maxOutputBytes)}; later output was dropped.`,
     });
+    return false;
   }
 
   /** Runs queued guest jobs (promise reactions) until none are left, then checks for the end. */
@@ -280,16 +305,25 @@ class GuestRun {
       this.failWith(serialized.error);
       return;
     }
-    const json = this.context.typeof(serialized.value) === 'string' ? this.context.getString(serialized.value) : undefined;
+    const type = this.context.typeof(serialized.value);
+    // A number is the prelude's lower bound of a result too large to build (see serializeResult).
+    const json = type === 'string' ? this.context.getString(serialized.value) : undefined;
+    const tooLarge = type === 'number' ? this.context.getNumber(serialized.value) : undefined;
     serialized.value.dispose();
-    if (json !== undefined && Buffer.byteLength(json) > this.limits.maxOutputBytes) {
+    if (json === '') {
+      // JSON is never empty: the copy out of the guest failed for want of memory.
+      this.finish({ type: 'done', runId: this.runId, ok: false, error: limitError('memoryMb', this.limits, 'MemoryLimitError', 'The result could not be copied out within') });
+      return;
+    }
+    const bytes = tooLarge ?? (json === undefined ? 0 : Buffer.byteLength(json));
+    if (bytes > this.limits.maxOutputBytes) {
       this.finish({
         type: 'done',
         runId: this.runId,
         ok: false,
         error: {
           name: 'OutputLimitError',
-          message: `The result is ${Buffer.byteLength(json)} bytes, over ${LIMIT_DESCRIPTIONS.maxOutputBytes(this.limits.maxOutputBytes)}; return less, filtering or summarising the data in the script`,
+          message: `The result is ${tooLarge === undefined ? '' : 'at least '}${bytes} bytes, over ${LIMIT_DESCRIPTIONS.maxOutputBytes(this.limits.maxOutputBytes)}; return less, filtering or summarising the data in the script`,
           limit: 'maxOutputBytes',
         },
       });
@@ -318,12 +352,17 @@ class GuestRun {
           described.dispose();
           return { name: 'Error', message: 'The script threw an error whose properties could not be read (reading them ran past the time limit)' };
         }
-        if (!described.error) {
+        if (described.error) {
+          described.error.dispose();
+        } else {
           const text = this.context.getString(described.value);
           described.value.dispose();
-          return JSON.parse(text) as GuestError;
+          // Guest-made, so checked: the host's error types promise strings.
+          const parsed = JSON.parse(text) as { name?: unknown; message?: unknown; stack?: unknown };
+          if (typeof parsed.name === 'string' && typeof parsed.message === 'string') {
+            return { name: parsed.name, message: parsed.message, stack: typeof parsed.stack === 'string' ? parsed.stack : undefined };
+          }
         }
-        described.error.dispose();
       } catch {
         // Fall through to the plain dump below.
       } finally {
@@ -331,15 +370,20 @@ class GuestRun {
       }
     }
     const dumped: unknown = this.context.dump(handle);
+    const clip = (text: string, max: number): string => (text.length <= max ? text : `${text.slice(0, max)} … [${text.length - max} more characters cut]`);
     if (dumped && typeof dumped === 'object' && 'message' in dumped) {
       const { name, message, stack } = dumped as { name?: unknown; message?: unknown; stack?: unknown };
-      return { name: String(name ?? 'Error'), message: String(message), stack: typeof stack === 'string' ? stack : undefined };
+      return {
+        name: clip(String(name ?? 'Error'), 200),
+        message: clip(String(message), this.limits.maxOutputBytes),
+        stack: typeof stack === 'string' ? clip(stack, this.limits.maxOutputBytes) : undefined,
+      };
     }
-    return { name: 'Error', message: `Script threw a non-Error value: ${String(dumped)}` };
+    return { name: 'Error', message: clip(`Script threw a non-Error value: ${String(dumped)}`, this.limits.maxOutputBytes) };
   }
 
   /** True when the guest asked for memory past its cap during this run. */
-  private memoryExhausted(): boolean {
+  memoryExhausted(): boolean {
     return refusedGrowths > this.refusedGrowthsBefore;
   }
 
@@ -347,6 +391,10 @@ class GuestRun {
     // When the heap is full, QuickJS may fail in ways that do not say so (a null thrown, a job
     // that never runs); a WebAssembly memory at its maximum says it for it.
     if (this.memoryExhausted()) return { ...limitError('memoryMb', this.limits, 'MemoryLimitError', 'Script exceeded'), stack: error.stack };
+    // QuickJS's parser and JSON.parse report running out of stack as a SyntaxError.
+    if (error.name === 'SyntaxError' && error.message === 'stack overflow') {
+      return { ...limitError('stackKb', this.limits, 'StackLimitError', 'Script exceeded'), stack: error.stack };
+    }
     if (error.name !== 'InternalError' && error.name !== 'RangeError') return error;
     if (/out of memory/i.test(error.message)) {
       return { ...limitError('memoryMb', this.limits, 'MemoryLimitError', 'Script exceeded'), stack: error.stack };
@@ -379,6 +427,18 @@ class GuestRun {
   }
 }
 
+/**
+ * What to report when QuickJS itself failed (an exception escaped it) during `run`, after which
+ * the worker is retired. Deep native recursion (the parser, JSON.stringify) can exhaust the worker
+ * thread's own stack before QuickJS's stack check fires: that is the stack limit too.
+ */
+function crashError(error: unknown, run: GuestRun | undefined): GuestError {
+  if (run && error instanceof RangeError && /call stack/i.test(error.message)) return limitError('stackKb', run.limits, 'StackLimitError', 'Script exceeded');
+  if (run?.memoryExhausted()) return limitError('memoryMb', run.limits, 'MemoryLimitError', 'Script exceeded');
+  const text = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+  return { name: 'SandboxError', message: `The sandbox failed: ${text}` };
+}
+
 // Waking a sleeping thread costs tens of microseconds on small virtual machines, which would
 // dominate the cost of a quick tool call. So after sending calls, the worker polls for the answer
 // for a short while before going back to sleep in its event loop.
@@ -400,8 +460,7 @@ async function main(): Promise<void> {
     } catch (error) {
       // Anything that escapes the run's own handling means QuickJS may be in a bad state: report it
       // and end this worker so the pool starts a clean one.
-      const text = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-      post({ type: 'done', runId: current?.runId ?? -1, ok: false, reusable: false, error: { name: 'SandboxError', message: `The sandbox failed: ${text}` } });
+      post({ type: 'done', runId: current?.runId ?? -1, ok: false, reusable: false, error: crashError(error, current) });
       process.exit(1);
     }
   };
