@@ -2,9 +2,11 @@
 // HTTP servers listen on a free loopback port and are stopped (with their process group) after.
 
 import { spawn, type ChildProcess } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { ServerDefinition } from '../../src/core/config/types';
 import { McpHub } from '../../src/core/mcp/hub';
+import { listProcesses, stillRunning, treeOf, type ProcessEntry } from '../../src/core/mcp/processTree';
 import { freePort } from './ports';
 import { ROOT } from './root';
 
@@ -84,21 +86,43 @@ export async function startEverythingHttp(transport: 'streamableHttp' | 'sse'): 
   };
 }
 
-/** Live MCP server processes started by this process (to check that none are left behind). */
-export async function serverChildren(): Promise<string[]> {
-  const { readdir, readFile } = await import('node:fs/promises');
-  const found: string[] = [];
-  for (const entry of await readdir('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
+/** esbuild's service process, which this process keeps for transforming scripts for as long as it runs. */
+const ESBUILD_SERVICE = /(^|\/)esbuild(\.exe)? --service=/;
+
+export interface LiveProcess extends ProcessEntry {
+  readonly command: string;
+}
+
+/**
+ * Live processes this process started, directly or not — servers, the grandchildren a wrapper
+ * started, anything they started — except esbuild's service. Found by walking parent ids in
+ * /proc (so Linux only), so a grandchild counts while its parent lives; see `stillAlive` for one
+ * whose parent is gone.
+ */
+export async function descendantProcesses(): Promise<LiveProcess[]> {
+  const found: LiveProcess[] = [];
+  for (const entry of treeOf(process.pid, await listProcesses()).slice(1)) {
+    let command: string;
     try {
-      const stat = await readFile(`/proc/${entry}/stat`, 'utf8');
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      if (Number(fields[1]) !== process.pid || fields[0] === 'Z') continue;
-      const command = (await readFile(`/proc/${entry}/cmdline`, 'utf8')).split('\0').join(' ');
-      if (/server-|fixture-server/.test(command)) found.push(`${entry} ${command}`);
+      command = (await readFile(`/proc/${entry.pid}/cmdline`, 'utf8')).split('\0').filter(Boolean).join(' ');
     } catch {
-      // The process ended while we looked.
+      continue; // Ended while we looked.
     }
+    if (!ESBUILD_SERVICE.test(command)) found.push({ ...entry, command });
   }
   return found;
+}
+
+/** Descendant processes as "pid command"; empty when none is left behind. */
+export async function serverChildren(): Promise<string[]> {
+  return (await descendantProcesses()).map((entry) => `${entry.pid} ${entry.command}`);
+}
+
+/**
+ * Which of `processes` still run, as "pid command", wherever they belong now: the child of a
+ * wrapper that was killed belongs to init and is no descendant of ours any more.
+ */
+export async function stillAlive(processes: readonly LiveProcess[]): Promise<string[]> {
+  const running = await stillRunning(processes);
+  return processes.filter((entry) => running.includes(entry)).map((entry) => `${entry.pid} ${entry.command}`);
 }

@@ -1,5 +1,6 @@
 // Scripts against real MCP servers (the npm packages, over stdio, Streamable HTTP and SSE) and
-// against our fault fixture (slow, failing, crashing, malformed, silent, paged, changing servers).
+// against our fault fixture (failing, slow, paged, changing servers). The fixture's broken servers
+// (crashing, hanging, malformed, flooding …) are in broken-servers.test.ts.
 
 import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync } from 'node:fs';
@@ -154,22 +155,6 @@ describe('faulty servers', () => {
     assert.match(message, /Server "broken" is unavailable, so broken\.echo cannot be called: failed to start: .*permission denied/);
   });
 
-  test('a malformed tools/list fails that server with a clear error', async () => {
-    const hub = track(hubOf([fixture('malformed', 'bad-list')]));
-    const catalog = await hub.catalog();
-    assert.equal(catalog.tools.length, 0);
-    assert.equal(catalog.unavailable[0]!.server, 'malformed');
-    assert.match(catalog.unavailable[0]!.reason, /failed to start/);
-  });
-
-  test('a server that never finishes its handshake hits the startup timeout', async () => {
-    const hub = track(hubOf([fixture('silent', 'never-ready')], { startupTimeoutMs: 800 }));
-    const started = Date.now();
-    const catalog = await hub.catalog();
-    assert.match(catalog.unavailable[0]!.reason, /did not finish starting within 800 ms/);
-    assert.ok(Date.now() - started < 5000);
-  });
-
   test('isError results throw ToolError with the server text', async () => {
     const hub = track(hubOf([fixture('fx', 'basic')]));
     const result = await run(hub, 'await fx.fail({ message: "quota exceeded for today" })');
@@ -186,21 +171,10 @@ describe('faulty servers', () => {
     assert.ok(logs.some((line) => /slow call cancelled by the client/.test(line)), 'the server saw notifications/cancelled');
   });
 
-  test('a crash mid-call fails the call at once naming the server, and the next use restarts it', async () => {
-    const hub = track(hubOf([fixture('fragile', 'basic')]));
-    const started = Date.now();
-    const crashed = await run(hub, 'await fragile.crash({})');
-    assert.equal(crashed.error?.name, 'ToolError');
-    assert.match(crashed.error!.message, /server "fragile" stopped during the call: the server closed the connection.*crashing on purpose/);
-    assert.ok(Date.now() - started < 5000, 'failed at once, not at a timeout');
-    const again = await run(hub, 'return await fragile.echo({ value: "back" })');
-    assert.deepEqual(again.result, { value: 'back' });
-  });
-
   test('tools arrive across pages', async () => {
     const hub = track(hubOf([fixture('paged', 'paged')]));
     const catalog = await hub.catalog();
-    assert.equal(catalog.tools.length, 34);
+    assert.equal(catalog.tools.length, 39);
     const result = await run(hub, 'return await paged.paged24({})');
     assert.equal(result.result, 'paged-24');
   });
@@ -213,18 +187,11 @@ describe('faulty servers', () => {
     assert.equal(result.result, true);
   });
 
-  test('a server flooding stderr keeps a bounded tail and still works', async () => {
-    const hub = track(hubOf([fixture('noisy', 'stderr-flood')]));
-    const result = await run(hub, 'return await noisy.echo({ value: 2 })');
-    assert.deepEqual(result.result, { value: 2 });
-    await new Promise((resolve) => setTimeout(resolve, 300));
-    assert.ok(hub.connection('noisy')!.stderrTail().length <= 64 * 1024);
-  });
-
   test('configured env reaches the child on top of the inherited environment', async () => {
-    const hub = track(hubOf([{ ...fixture('envy', 'basic'), env: { CODEMODE_TEST_VALUE: 'configured' } } as never]));
-    const result = await run(hub, 'return [await envy.env({ name: "CODEMODE_TEST_VALUE" }), typeof (await envy.env({ name: "PATH" }))]');
-    assert.deepEqual(result.result, ['configured', 'string']);
+    const hub = track(hubOf([{ ...fixture('envy', 'basic'), env: { CODEMODE_TEST_VALUE: 'configured', CODEMODE_TEST_PORT: '8080' } } as never]));
+    const result = await run(hub, 'return [await envy.env({ name: "CODEMODE_TEST_VALUE" }), await envy.env({ name: "CODEMODE_TEST_PORT" }), typeof (await envy.env({ name: "PATH" }))]');
+    // A configured value may be a token, so echoing it back is redacted; a number is not hidden.
+    assert.deepEqual(result.result, ['[redacted]', '8080', 'string']);
   });
 
   test('a secret a server prints before crashing never reaches the script, the state or the stderr tail', async () => {
@@ -248,12 +215,6 @@ describe('faulty servers', () => {
     const result = await run(hub, 'await huge.big({ bytes: 6 * 1024 * 1024 })', { memoryMb: 16 });
     assert.equal(result.error?.name, 'ToolError');
     assert.match(result.error!.message, /too large for the memory limit of 16 MiB \(memoryMb\)/);
-  });
-
-  test('a message over the SDK size limit is named in the error', async () => {
-    const hub = track(hubOf([fixture('oversized', 'basic')]));
-    const result = await run(hub, 'await oversized.big({ bytes: 12 * 1024 * 1024 })');
-    assert.match(result.error!.message, /closed the connection after a transport error \(ReadBuffer exceeded maximum size/);
   });
 
   test('servers whose names collide keep the namespaces the hub gave them, whichever start', async () => {

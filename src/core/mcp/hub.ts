@@ -62,8 +62,13 @@ export class McpHub implements ToolProvider {
     const unavailable: UnavailableServer[] = [];
     started.forEach((outcome, index) => {
       const connection = connections[index]!;
-      if (outcome.status === 'fulfilled') tools.push(...connection.tools);
-      else unavailable.push({ server: connection.name, reason: (outcome.reason as Error).message.replace(`server "${connection.name}" `, '') });
+      if (outcome.status === 'fulfilled') {
+        tools.push(...connection.tools);
+        return;
+      }
+      // The namespace says "Server … is unavailable" itself: a reason saying it again read twice.
+      const message = (outcome.reason as Error).message;
+      unavailable.push({ server: connection.name, reason: message.replace(`server "${connection.name}" is unavailable: `, '').replace(`server "${connection.name}" `, '') });
     });
     return { tools, unavailable, namespaces: this.namespaces };
   }
