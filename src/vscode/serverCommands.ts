@@ -50,7 +50,7 @@ export async function showServers(ctx: CodeModeContext): Promise<void> {
   else if (action === 'Show Logs') ctx.servers.channel(server.name).show();
   else if (action === 'Open Configuration') {
     const hub = await ctx.servers.current();
-    const file = hub?.connection(server.name)?.definition.source.file;
+    const file = hub?.connection(server.name)?.origin?.file;
     if (file && file.startsWith('/')) await vscode.window.showTextDocument(vscode.Uri.file(file));
     else await vscode.commands.executeCommand('workbench.action.openSettings', 'codemode.servers');
   }

@@ -143,7 +143,7 @@ export async function exposeSecrets(): Promise<SecretsExposure> {
       { name: 'trace events', text: JSON.stringify(events) },
       { name: 'run panel events', text: JSON.stringify(events.map((event) => toPanelEvent(event))) },
       { name: 'server logs', text: logs.join('\n') },
-      { name: 'server status and stderr', text: JSON.stringify(hub.status()) + hub.serverNames.map((name) => hub!.connection(name)!.stderrTail()).join('\n') },
+      { name: 'server status and stderr', text: JSON.stringify(hub.status()) + hub.serverNames.map((name) => hub!.connection(name)!.stderrTail?.()).join('\n') },
       { name: 'workspace declarations', text: [...generated.files.values()].join('\n') },
       { name: 'declarations for models', text: await declarationText(catalog.tools, catalog.namespaces) },
       { name: 'search results', text: JSON.stringify(searchTools(catalog.tools, 'reveal secret tool')) },

@@ -11,15 +11,13 @@ import type { ServerDefinition } from '../config/types';
 import { redact, redactValue, resolveServer, type ResolvedServer, type VariableContext } from '../config/variables';
 import { ToolCallError, type ToolInfo } from '../provider';
 import { describeError, schemaIssues } from './errors';
+import type { SourceLocation } from '../config/types';
+import type { SourceState, ToolSource } from '../sources/source';
 import { toolResultValue } from './results';
 import { ServerProcessTransport } from './stdio';
 
-export type ServerState =
-  | { readonly kind: 'idle' }
-  | { readonly kind: 'starting' }
-  | { readonly kind: 'ready'; readonly transport: 'stdio' | 'http' | 'sse' }
-  | { readonly kind: 'failed'; readonly error: string; readonly retryAt: number }
-  | { readonly kind: 'stopped' };
+/** An MCP server's state is a source's state; kept under its own name for the MCP layer. */
+export type ServerState = SourceState;
 
 export interface Root {
   readonly uri: string;
@@ -84,7 +82,7 @@ async function closeTransport(transport: Transport): Promise<void> {
   await (transport instanceof ServerProcessTransport ? transport.shutdown() : transport.close()).catch(() => undefined);
 }
 
-export class ServerConnection {
+export class ServerConnection implements ToolSource {
   private stateValue: ServerState = { kind: 'idle' };
   private client: Client | undefined;
   private transport: Transport | undefined;
@@ -117,6 +115,14 @@ export class ServerConnection {
 
   get name(): string {
     return this.definition.name;
+  }
+
+  get kind(): ServerDefinition['type'] {
+    return this.definition.type;
+  }
+
+  get origin(): SourceLocation {
+    return this.definition.source;
   }
 
   get state(): ServerState {

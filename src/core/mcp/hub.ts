@@ -1,39 +1,39 @@
-// All configured MCP servers behind the engine's ToolProvider interface. Servers start lazily and
-// in parallel: a run starts the servers its script mentions (by namespace name), a listing starts
-// all of them. One server failing to start never stops the others.
+// All configured MCP servers, and any other tool sources (sources/source.ts), behind the engine's
+// ToolProvider interface. Sources start lazily and in parallel: a run starts the ones its script
+// mentions (by namespace name), a listing starts all of them. One failing never stops the others.
 
 import { assignIdentifiers } from '../naming';
 import type { CallOptions, ListToolsRequest, ToolCatalog, ToolInfo, ToolProvider, UnavailableServer } from '../provider';
 import { ToolCallError } from '../provider';
 import type { ServerDefinition } from '../config/types';
-import { ServerConnection, type ConnectionOptions, type ServerState } from './connection';
+import type { SourceKind, SourceState, ToolSource } from '../sources/source';
+import { ServerConnection, type ConnectionOptions } from './connection';
 
 export interface ServerStatus {
   readonly name: string;
   readonly namespace: string;
-  readonly type: ServerDefinition['type'];
-  readonly state: ServerState;
+  readonly type: SourceKind;
+  readonly state: SourceState;
   readonly tools: readonly ToolInfo[];
 }
 
 export class McpHub implements ToolProvider {
   readonly ownsCallTimeouts = true;
-  private readonly connections = new Map<string, ServerConnection>();
+  private readonly connections = new Map<string, ToolSource>();
   private readonly namespaces: ReadonlyMap<string, string>;
 
-  constructor(servers: readonly ServerDefinition[], options: ConnectionOptions) {
+  /** `sources` are tool sources other than MCP servers; a name already taken by a server is skipped. */
+  constructor(servers: readonly ServerDefinition[], options: ConnectionOptions, sources: readonly ToolSource[] = []) {
     for (const server of servers) this.connections.set(server.name, new ServerConnection(server, options));
-    this.namespaces = assignIdentifiers(
-      servers.map((server) => server.name),
-      'namespace',
-    );
+    for (const source of sources) if (!this.connections.has(source.name)) this.connections.set(source.name, source);
+    this.namespaces = assignIdentifiers([...this.connections.keys()], 'namespace');
   }
 
   get serverNames(): readonly string[] {
     return [...this.connections.keys()];
   }
 
-  connection(name: string): ServerConnection | undefined {
+  connection(name: string): ToolSource | undefined {
     return this.connections.get(name);
   }
 
@@ -56,7 +56,7 @@ export class McpHub implements ToolProvider {
 
   /** Starts the named servers (all by default) in parallel and returns what they offer. */
   async catalog(names: readonly string[] = this.serverNames, signal: AbortSignal = new AbortController().signal): Promise<ToolCatalog> {
-    const connections = names.map((name) => this.connections.get(name)).filter((connection): connection is ServerConnection => connection !== undefined);
+    const connections = names.map((name) => this.connections.get(name)).filter((connection): connection is ToolSource => connection !== undefined);
     const started = await Promise.allSettled(connections.map((connection) => connection.ensureStarted(signal)));
     const tools: ToolInfo[] = [];
     const unavailable: UnavailableServer[] = [];
@@ -83,7 +83,7 @@ export class McpHub implements ToolProvider {
     return [...this.connections.values()].map((connection) => ({
       name: connection.name,
       namespace: this.namespaces.get(connection.name)!,
-      type: connection.definition.type,
+      type: connection.kind,
       state: connection.state,
       tools: connection.tools,
     }));
