@@ -1,12 +1,14 @@
 // Reads server definitions from JSON with comments, in either shape users already have:
 //   .vscode/mcp.json     { "servers": { ... }, "inputs": [ ... ] }
 //   settings.json        { "codemode.servers": { ... }, "codemode.inputs": [ ... ] }  (or "mcp": { ... })
-// Every problem is reported with the file, the JSON path and the line; a bad server is left out
-// and the others still load.
+// Beside "servers", "openapi" and "commands" (or "codemode.openapi" and "codemode.commands") define
+// other tool sources, whose names share the servers' namespace space. Every problem is reported
+// with the file, the JSON path and the line; a bad server or source is left out and the others
+// still load.
 
 import { readFile } from 'node:fs/promises';
 import { findNodeAtLocation, getNodeValue, parseTree, printParseErrorCode, type Node, type ParseError } from 'jsonc-parser';
-import type { ConfigIssue, InputDefinition, LoadedConfig, ServerDefinition, SourceLocation } from './types';
+import type { CommandOutput, CommandSourceDefinition, CommandToolDefinition, ConfigIssue, InputDefinition, LoadedConfig, OpenApiDefinition, ServerDefinition, SourceDefinition, SourceLocation } from './types';
 
 type JsonPath = (string | number)[];
 type JsonObject = { [key: string]: unknown };
@@ -26,6 +28,14 @@ const pathText = (path: JsonPath): string =>
 const IGNORED_SERVER_KEYS = new Set(['dev', 'gallery', 'version', 'description', 'sandbox', 'sandboxEnabled']);
 const STDIO_KEYS = new Set(['type', 'command', 'args', 'env', 'envFile', 'cwd']);
 const REMOTE_KEYS = new Set(['type', 'url', 'headers']);
+const OPENAPI_KEYS = new Set(['spec', 'baseUrl', 'headers', 'allowHosts', 'operations', 'timeoutMs']);
+const COMMANDS_KEYS = new Set(['cwd', 'env', 'tools']);
+const COMMAND_TOOL_KEYS = new Set(['description', 'command', 'args', 'parameters', 'required', 'output', 'timeoutMs']);
+/** The parameter types a command line can carry: each becomes one argument, an array several. */
+const COMMAND_PARAMETER_TYPES = new Set(['string', 'number', 'integer', 'boolean', 'array']);
+const COMMAND_OUTPUTS: readonly CommandOutput[] = ['text', 'json', 'lines'];
+/** `host` or `host:port`: a name, an IPv4 address or a bracketed IPv6 address, and nothing else. */
+const HOST_PATTERN = /^(?:[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?|\[[0-9A-Fa-f:.]+\])(?::\d{1,5})?$/;
 
 class Reader {
   readonly issues: ConfigIssue[] = [];
@@ -173,6 +183,193 @@ function readServer(reader: Reader, name: string, value: unknown, path: JsonPath
   return { type, name, url, headers, source };
 }
 
+/** Whether `text` (with no variables in it) is an http(s) URL; says what it is otherwise. */
+function httpUrlProblem(text: string): string | undefined {
+  if (text.includes('${')) return undefined;
+  let parsed: URL | undefined;
+  try {
+    parsed = new URL(text);
+  } catch {
+    parsed = undefined;
+  }
+  if (parsed && (parsed.protocol === 'http:' || parsed.protocol === 'https:')) return undefined;
+  // Only the scheme: the rest of a URL may carry a key.
+  return `must be an http:// or https:// URL, got ${parsed ? `a URL with the ${parsed.protocol} scheme` : 'a string that is not a URL'}`;
+}
+
+function warnUnknownKeys(reader: Reader, value: JsonObject, known: ReadonlySet<string>, path: JsonPath, what: string, name: string): void {
+  for (const key of Object.keys(value)) if (!known.has(key)) reader.warn([...path, key], `is not a property of ${what} and is ignored`, name);
+}
+
+function readTimeout(reader: Reader, value: unknown, path: JsonPath, name: string): number | undefined | false {
+  if (value === undefined) return undefined;
+  if (typeof value === 'number' && Number.isFinite(value) && value > 0) return value;
+  reader.error(path, `must be a positive number of milliseconds, got ${describe(value)}`, name);
+  return false;
+}
+
+function readStringList(reader: Reader, value: unknown, path: JsonPath, name: string, check?: (item: string) => string | undefined): string[] | undefined {
+  if (!Array.isArray(value) || value.some((item) => typeof item !== 'string')) {
+    reader.error(path, 'must be an array of strings', name);
+    return undefined;
+  }
+  for (const [index, item] of (value as string[]).entries()) {
+    const problem = check?.(item);
+    if (problem) {
+      reader.error([...path, index], problem, name);
+      return undefined;
+    }
+  }
+  return value as string[];
+}
+
+function readOpenApi(reader: Reader, name: string, value: unknown, path: JsonPath): OpenApiDefinition | undefined {
+  if (!isObject(value)) {
+    reader.error(path, `OpenAPI source "${name}" must be an object with a "spec" (a file or an http(s) URL)`, name);
+    return undefined;
+  }
+  warnUnknownKeys(reader, value, OPENAPI_KEYS, path, 'OpenAPI sources', name);
+  const { spec, baseUrl } = value;
+  if (typeof spec !== 'string' || spec.trim() === '') {
+    reader.error(spec === undefined ? path : [...path, 'spec'], spec === undefined ? `OpenAPI source "${name}" has no "spec" (a file or an http(s) URL)` : `must be a non-empty string, got ${describe(spec)}`, name);
+    return undefined;
+  }
+  // A spec that names a scheme is a URL and must be http(s); anything else is a file path.
+  const specProblem = /^[A-Za-z][A-Za-z0-9+.-]+:\/\//.test(spec) ? httpUrlProblem(spec) : undefined;
+  if (specProblem) {
+    reader.error([...path, 'spec'], specProblem, name);
+    return undefined;
+  }
+  if (baseUrl !== undefined) {
+    const problem = typeof baseUrl === 'string' ? httpUrlProblem(baseUrl) : `must be a string, got ${describe(baseUrl)}`;
+    if (problem) {
+      reader.error([...path, 'baseUrl'], problem, name);
+      return undefined;
+    }
+  }
+  const headers = readStringRecord(reader, value.headers, [...path, 'headers'], name, false) as Record<string, string> | undefined;
+  if (!headers) return undefined;
+  const allowHosts = value.allowHosts === undefined ? [] : readStringList(reader, value.allowHosts, [...path, 'allowHosts'], name, (host) => (HOST_PATTERN.test(host) ? undefined : `must be a host name or host:port (no scheme or path), got ${JSON.stringify(host)}`));
+  if (!allowHosts) return undefined;
+  const operations = value.operations === undefined ? undefined : readStringList(reader, value.operations, [...path, 'operations'], name);
+  if (value.operations !== undefined && !operations) return undefined;
+  const timeoutMs = readTimeout(reader, value.timeoutMs, [...path, 'timeoutMs'], name);
+  if (timeoutMs === false) return undefined;
+  return {
+    type: 'openapi',
+    name,
+    spec,
+    ...(typeof baseUrl === 'string' ? { baseUrl } : {}),
+    headers,
+    allowHosts: allowHosts.map((host) => host.toLowerCase()),
+    ...(operations ? { operations } : {}),
+    ...(timeoutMs !== undefined ? { timeoutMs } : {}),
+    source: reader.location(path),
+  };
+}
+
+/** A `{name}` in an argument template; `${name}` is a variable, not a placeholder. */
+export const PLACEHOLDER = /(?<!\$)\{([A-Za-z_][\w-]*)\}/g;
+
+/** What is wrong with a command parameter's schema, if anything: it must be something a command line can carry. */
+function parameterSchemaProblem(schema: unknown, inArray = false): string | undefined {
+  if (!isObject(schema)) return 'must be a JSON Schema object, such as { "type": "string", "description": "…" }';
+  const { type, items } = schema;
+  if (type !== undefined && (typeof type !== 'string' || !COMMAND_PARAMETER_TYPES.has(type) || (inArray && type === 'array'))) {
+    return `"type" must be one of ${[...COMMAND_PARAMETER_TYPES].filter((known) => !inArray || known !== 'array').join(', ')}, got ${describe(type)}`;
+  }
+  if (type === 'array' && items !== undefined) {
+    const inner = parameterSchemaProblem(items, true);
+    if (inner) return `items: ${inner}`;
+  }
+  if (schema.enum !== undefined && (!Array.isArray(schema.enum) || schema.enum.length === 0 || schema.enum.some((item) => item === null || typeof item === 'object'))) return '"enum" must be a non-empty array of strings, numbers or booleans';
+  return undefined;
+}
+
+function readCommandTool(reader: Reader, source: string, tool: string, value: unknown, path: JsonPath): CommandToolDefinition | undefined {
+  if (!isObject(value)) {
+    reader.error(path, `tool "${tool}" must be an object with a "command"`, source);
+    return undefined;
+  }
+  warnUnknownKeys(reader, value, COMMAND_TOOL_KEYS, path, 'command tools', source);
+  const { command, description, output } = value;
+  if (typeof command !== 'string' || command.trim() === '') {
+    reader.error(command === undefined ? path : [...path, 'command'], command === undefined ? `tool "${tool}" has no "command"` : `must be a non-empty string, got ${describe(command)}`, source);
+    return undefined;
+  }
+  if (value.args !== undefined && (!Array.isArray(value.args) || value.args.some((arg) => typeof arg !== 'string' && typeof arg !== 'number'))) {
+    reader.error([...path, 'args'], 'must be an array of strings', source);
+    return undefined;
+  }
+  if (description !== undefined && typeof description !== 'string') {
+    reader.error([...path, 'description'], `must be a string, got ${describe(description)}`, source);
+    return undefined;
+  }
+  const parametersValue = value.parameters ?? {};
+  if (!isObject(parametersValue)) {
+    reader.error([...path, 'parameters'], 'must be an object of parameter names to JSON Schemas', source);
+    return undefined;
+  }
+  const parameters: Record<string, Record<string, unknown>> = {};
+  for (const [parameter, schema] of Object.entries(parametersValue)) {
+    const problem = parameterSchemaProblem(schema);
+    if (problem) {
+      reader.error([...path, 'parameters', parameter], problem, source);
+      return undefined;
+    }
+    parameters[parameter] = schema as Record<string, unknown>;
+  }
+  const required = value.required === undefined ? [] : readStringList(reader, value.required, [...path, 'required'], source, (item) => (item in parameters ? undefined : `names no parameter: ${JSON.stringify(item)}`));
+  if (!required) return undefined;
+  if (output !== undefined && !COMMAND_OUTPUTS.includes(output as CommandOutput)) {
+    reader.error([...path, 'output'], `must be "text", "json" or "lines", got ${describe(output)}`, source);
+    return undefined;
+  }
+  const timeoutMs = readTimeout(reader, value.timeoutMs, [...path, 'timeoutMs'], source);
+  if (timeoutMs === false) return undefined;
+  const args = ((value.args as unknown[] | undefined) ?? []).map(String);
+  args.forEach((arg, index) => {
+    for (const match of arg.matchAll(PLACEHOLDER)) {
+      if (!(match[1]! in parameters)) reader.warn([...path, 'args', index], `{${match[1]}} names no parameter, so it is passed as it is`, source);
+    }
+  });
+  return {
+    name: tool,
+    ...(typeof description === 'string' ? { description } : {}),
+    command,
+    args,
+    parameters,
+    required,
+    output: (output as CommandOutput | undefined) ?? 'text',
+    ...(timeoutMs !== undefined ? { timeoutMs } : {}),
+  };
+}
+
+function readCommands(reader: Reader, name: string, value: unknown, path: JsonPath): CommandSourceDefinition | undefined {
+  if (!isObject(value)) {
+    reader.error(path, `command source "${name}" must be an object with "tools"`, name);
+    return undefined;
+  }
+  warnUnknownKeys(reader, value, COMMANDS_KEYS, path, 'command sources', name);
+  if (value.cwd !== undefined && typeof value.cwd !== 'string') {
+    reader.error([...path, 'cwd'], `must be a string, got ${describe(value.cwd)}`, name);
+    return undefined;
+  }
+  const env = readStringRecord(reader, value.env, [...path, 'env'], name, true);
+  if (!env) return undefined;
+  if (!isObject(value.tools) || Object.keys(value.tools).length === 0) {
+    reader.error(value.tools === undefined ? path : [...path, 'tools'], `command source "${name}" needs "tools": an object of tool names to { "command", "args", "parameters" }`, name);
+    return undefined;
+  }
+  const tools: CommandToolDefinition[] = [];
+  // A bad tool is left out; its siblings still load.
+  for (const [tool, definition] of Object.entries(value.tools)) {
+    const read = readCommandTool(reader, name, tool, definition, [...path, 'tools', tool]);
+    if (read) tools.push(read);
+  }
+  return { type: 'command', name, ...(typeof value.cwd === 'string' ? { cwd: value.cwd } : {}), env, tools, source: reader.location(path) };
+}
+
 function readInputs(reader: Reader, value: unknown, path: JsonPath): InputDefinition[] {
   if (value === undefined) return [];
   if (!Array.isArray(value)) {
@@ -208,56 +405,95 @@ function readInputs(reader: Reader, value: unknown, path: JsonPath): InputDefini
   return inputs;
 }
 
-/** Finds the servers and inputs in a parsed document of either shape. */
+/** Finds the servers, other sources and inputs in a parsed document of either shape. */
 function readDocument(reader: Reader, document: unknown): LoadedConfig {
+  const empty = (): LoadedConfig => ({ servers: [], sources: [], inputs: [], issues: reader.issues });
   if (!isObject(document)) {
     reader.error([], 'the configuration must be a JSON object');
-    return { servers: [], inputs: [], issues: reader.issues };
+    return empty();
   }
   let serversPath: JsonPath;
   let inputsPath: JsonPath;
-  if ('servers' in document || 'inputs' in document) {
+  let openapiPath: JsonPath;
+  let commandsPath: JsonPath;
+  if (['servers', 'inputs', 'openapi', 'commands'].some((key) => key in document)) {
     serversPath = ['servers'];
     inputsPath = ['inputs'];
-  } else if ('codemode.servers' in document) {
+    openapiPath = ['openapi'];
+    commandsPath = ['commands'];
+  } else if (['codemode.servers', 'codemode.openapi', 'codemode.commands'].some((key) => key in document)) {
     const nested = document['codemode.servers'];
     // `codemode.servers` may also hold the whole mcp.json shape.
     const whole = isObject(nested) && isObject(nested.servers) && Object.keys(nested).every((key) => key === 'servers' || key === 'inputs');
     serversPath = whole ? ['codemode.servers', 'servers'] : ['codemode.servers'];
     inputsPath = whole ? ['codemode.servers', 'inputs'] : ['codemode.inputs'];
+    openapiPath = ['codemode.openapi'];
+    commandsPath = ['codemode.commands'];
   } else if (isObject(document.mcp)) {
     serversPath = ['mcp', 'servers'];
     inputsPath = ['mcp', 'inputs'];
+    openapiPath = ['mcp', 'openapi'];
+    commandsPath = ['mcp', 'commands'];
   } else {
     reader.error([], 'found no servers: expected "servers" (the .vscode/mcp.json shape) or "codemode.servers" (settings.json)');
-    return { servers: [], inputs: [], issues: reader.issues };
+    return empty();
   }
 
   const valueAt = (path: JsonPath): unknown => path.reduce<unknown>((value, key) => (isObject(value) ? value[key as string] : undefined), document);
-  const serversValue = valueAt(serversPath);
   const inputs = readInputs(reader, valueAt(inputsPath), inputsPath);
   const known = new Set(inputs.map((input) => input.id));
   const servers: ServerDefinition[] = [];
-  if (serversValue !== undefined && !isObject(serversValue)) {
-    reader.error(serversPath, 'must be an object mapping server names to their definitions');
-  } else if (serversValue) {
-    for (const [name, value] of Object.entries(serversValue)) {
-      const path = [...serversPath, name];
-      const server = readServer(reader, name, value, path);
-      if (!server) continue;
-      servers.push(server);
-      for (const id of inputReferences(server)) {
+  const sources: SourceDefinition[] = [];
+  /** Every name taken so far, with where: servers and sources are namespaces of one script. */
+  const taken = new Map<string, JsonPath>();
+  const entries = <T extends ServerDefinition | SourceDefinition>(at: JsonPath, what: string, read: (name: string, value: unknown, path: JsonPath) => T | undefined, into: T[]): void => {
+    const value = valueAt(at);
+    if (value === undefined) return;
+    if (!isObject(value)) {
+      reader.error(at, `must be an object mapping ${what} names to their definitions`);
+      return;
+    }
+    for (const [name, item] of Object.entries(value)) {
+      const path = [...at, name];
+      const first = taken.get(name);
+      if (first) {
+        const where = reader.location(first);
+        reader.error(path, `"${name}" is already defined at ${pathText(first)}${where.line !== undefined ? ` (line ${where.line})` : ''}; servers, openapi and commands share one set of names, since each is a namespace in scripts`, name);
+        continue;
+      }
+      taken.set(name, path);
+      const definition = read(name, item, path);
+      if (!definition) continue;
+      into.push(definition);
+      for (const id of inputReferences(definition)) {
         if (!known.has(id)) reader.warn(path, `uses \${input:${id}}, which no entry in "inputs" defines; it will be asked for by its id`, name);
       }
     }
-  }
-  return { servers, inputs, issues: reader.issues };
+  };
+  entries(serversPath, 'server', (name, value, path) => readServer(reader, name, value, path), servers);
+  entries(openapiPath, 'OpenAPI source', (name, value, path) => readOpenApi(reader, name, value, path), sources);
+  entries(commandsPath, 'command source', (name, value, path) => readCommands(reader, name, value, path), sources);
+  return { servers, sources, inputs, issues: reader.issues };
 }
 
-/** The `${input:id}` ids a server's definition mentions. */
-export function inputReferences(server: ServerDefinition): string[] {
-  const texts = server.type === 'stdio' ? [server.command, ...server.args, ...Object.values(server.env).filter((v): v is string => v !== null), server.envFile ?? '', server.cwd ?? ''] : [server.url, ...Object.values(server.headers)];
-  return [...new Set(texts.flatMap((text) => [...text.matchAll(/\$\{input:([^}]+)\}/g)].map((match) => match[1]!)))];
+/** The strings of a definition that variables may appear in. */
+function variableTexts(definition: ServerDefinition | SourceDefinition): string[] {
+  switch (definition.type) {
+    case 'stdio':
+      return [definition.command, ...definition.args, ...Object.values(definition.env).filter((v): v is string => v !== null), definition.envFile ?? '', definition.cwd ?? ''];
+    case 'http':
+    case 'sse':
+      return [definition.url, ...Object.values(definition.headers)];
+    case 'openapi':
+      return [definition.spec, definition.baseUrl ?? '', ...Object.values(definition.headers)];
+    case 'command':
+      return [definition.cwd ?? '', ...Object.values(definition.env).filter((v): v is string => v !== null), ...definition.tools.flatMap((tool) => [tool.command, ...tool.args])];
+  }
+}
+
+/** The `${input:id}` ids a server's (or other source's) definition mentions. */
+export function inputReferences(definition: ServerDefinition | SourceDefinition): string[] {
+  return [...new Set(variableTexts(definition).flatMap((text) => [...text.matchAll(/\$\{input:([^}]+)\}/g)].map((match) => match[1]!)))];
 }
 
 /** Parses configuration text (JSON with comments and trailing commas). */
@@ -270,7 +506,7 @@ export function parseConfig(text: string, file: string): LoadedConfig {
       const position = reader.position(error.offset);
       reader.issues.push({ severity: 'error', message: `invalid JSON: ${printParseErrorCode(error.error)}`, location: { file, path: '', ...position } });
     }
-    return { servers: [], inputs: [], issues: reader.issues };
+    return { servers: [], sources: [], inputs: [], issues: reader.issues };
   }
   return readDocument(reader, tree ? getNodeValue(tree) : undefined);
 }

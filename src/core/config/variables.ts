@@ -6,7 +6,7 @@ import { readFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { EnvFileError, parseEnvFile } from './envFile';
-import type { InputDefinition, ServerDefinition } from './types';
+import type { InputDefinition, ServerDefinition, SourceDefinition } from './types';
 
 export interface VariableContext {
   /** The folder `${workspaceFolder}` names; relative paths (cwd, envFile) resolve against it. */
@@ -45,14 +45,40 @@ export class VariableError extends Error {
 
 const VARIABLE = /\$\{([^}]*)\}/g;
 
-class Resolver {
+/**
+ * Resolves the variables of one server's (or other source's) strings, remembering the values
+ * that may be secret. OpenAPI and command sources use it for their own fields.
+ */
+export class Resolver {
   readonly secrets = new Set<string>();
   private readonly answers = new Map<string, string>();
 
   constructor(
-    private readonly server: ServerDefinition,
+    private readonly server: Pick<ServerDefinition | SourceDefinition, 'name'>,
     private readonly context: VariableContext,
   ) {}
+
+  /** A header value: secret as a whole, and so is the credential after a scheme ("Bearer abc…"), which a server might echo alone. */
+  async header(value: string, where: string): Promise<string> {
+    const resolved = await this.text(value, where);
+    if (resolved !== '') this.secrets.add(resolved);
+    const credential = /^[A-Za-z][\w-]*\s+(\S{4,})$/.exec(resolved)?.[1];
+    if (credential) this.secrets.add(credential);
+    return resolved;
+  }
+
+  /** A configured environment value; secret unless hiding it would only damage (see mayBeSecret). */
+  async envValue(value: string, where: string): Promise<string> {
+    const resolved = await this.text(value, where);
+    if (mayBeSecret(value, resolved)) this.secrets.add(resolved);
+    return resolved;
+  }
+
+  /** Whatever went wrong, an error's message must not carry what was resolved so far. */
+  redactError(error: unknown): unknown {
+    if (error instanceof Error) error.message = redact(error.message, this.secrets);
+    return error;
+  }
 
   async text(value: string, where: string): Promise<string> {
     let result = '';
@@ -97,9 +123,7 @@ export async function resolveServer(server: ServerDefinition, context: VariableC
   try {
     return await resolve(server, context, resolver);
   } catch (error) {
-    // Whatever went wrong, the message must not carry what was resolved so far.
-    if (error instanceof Error) error.message = redact(error.message, resolver.secrets);
-    throw error;
+    throw resolver.redactError(error);
   }
 }
 
@@ -114,13 +138,7 @@ async function resolve(server: ServerDefinition, context: VariableContext, resol
       throw new VariableError(`server "${server.name}": url resolves to ${JSON.stringify(url)}, which is not an http:// or https:// URL`);
     }
     const headers: Record<string, string> = {};
-    for (const [key, value] of Object.entries(server.headers)) {
-      headers[key] = await resolver.text(value, `headers.${key}`);
-      if (headers[key] !== '') resolver.secrets.add(headers[key]);
-      // "Bearer abc…" is secret as a whole, and so is the credential a server might echo alone.
-      const credential = /^[A-Za-z][\w-]*\s+(\S{4,})$/.exec(headers[key])?.[1];
-      if (credential) resolver.secrets.add(credential);
-    }
+    for (const [key, value] of Object.entries(server.headers)) headers[key] = await resolver.header(value, `headers.${key}`);
     return { type: server.type, name: server.name, url, headers, secrets: [...resolver.secrets] };
   }
 
@@ -152,8 +170,7 @@ async function resolve(server: ServerDefinition, context: VariableContext, resol
       delete env[key];
       continue;
     }
-    env[key] = await resolver.text(value, `env.${key}`);
-    if (mayBeSecret(value, env[key]!)) resolver.secrets.add(env[key]!);
+    env[key] = await resolver.envValue(value, `env.${key}`);
   }
   return { type: 'stdio', name: server.name, command, args, env, ...(cwd ? { cwd } : {}), secrets: [...resolver.secrets] };
 }
