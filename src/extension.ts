@@ -10,6 +10,7 @@ import type { RunSummary } from './vscode/runHistory';
 import { registerRunPanel, runPanelState, type RunPanelState } from './vscode/runPanel';
 import { RunCodeLensProvider } from './vscode/serverCommands';
 import { registerStatusBar } from './vscode/statusBar';
+import { registerVscodeTools } from './vscode/vscodeTools';
 
 /** What the extension offers other extensions (and its tests): a read-only view of its state. */
 export interface CodeModeApi {
@@ -29,6 +30,7 @@ export function activate(extension: vscode.ExtensionContext): CodeModeApi {
   extension.subscriptions.push(ctx);
   registerCommands(ctx);
   registerLanguageModelTools(ctx);
+  registerVscodeTools(ctx);
   registerChatParticipant(ctx);
   registerStatusBar(ctx);
   registerRunPanel(ctx);

@@ -103,9 +103,10 @@ export function registerChatParticipant(ctx: CodeModeContext): void {
           origin: 'model',
           label: 'A script written for your chat request',
           signal: abort.signal,
+          toolInvocationToken: request.toolInvocationToken,
           context: { apiText: declarations, outputChars: OUTPUT_CHARS, toolDefinitions: false },
         });
-        const output = formatForModel(result, OUTPUT_CHARS);
+        const output = formatForModel(result, OUTPUT_CHARS, script);
         rounds.push({ task, script, output, ok: result.ok });
         attempts.push({ script, ok: result.ok, output });
         stream.button({ command: 'codemode.openScript', arguments: [script], title: 'Open Script in Editor' });

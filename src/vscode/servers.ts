@@ -6,13 +6,22 @@
 import { pathToFileURL } from 'node:url';
 import * as vscode from 'vscode';
 import { configFromValue, parseConfig } from '../core/config/load';
-import { formatIssue, type ConfigIssue, type InputDefinition, type LoadedConfig, type ServerDefinition } from '../core/config/types';
+import { formatIssue, type ConfigIssue, type InputDefinition, type LoadedConfig, type ServerDefinition, type SourceDefinition } from '../core/config/types';
+import type { ConnectionOptions } from '../core/mcp/connection';
 import { McpHub } from '../core/mcp/hub';
 import { noTools, type ToolProvider } from '../core/provider';
+import { createSources } from '../core/sources/create';
+import type { ToolSource } from '../core/sources/source';
 import type { CodeModeContext } from './context';
 
 const SECRET_PREFIX = 'codemode.input.';
 const STARTUP_TIMEOUT_MS = 30_000;
+
+/** What a tool source reports to the manager: its log lines, its state, changes to its tools. */
+export type SourceEvents = Required<Pick<ConnectionOptions, 'onLog' | 'onStateChanged' | 'onToolsChanged'>>;
+
+/** Makes the sources a feature adds beside the configured servers, anew for each hub (none in Restricted Mode). */
+export type SourceFactory = (events: SourceEvents) => readonly ToolSource[];
 
 export class ServerManager implements vscode.Disposable {
   private hubValue: McpHub | undefined;
@@ -30,6 +39,7 @@ export class ServerManager implements vscode.Disposable {
   /** One prompt at a time, and one per input even when several servers start together. */
   private prompting: Promise<unknown> = Promise.resolve();
   private readonly pendingAnswers = new Map<string, Promise<string>>();
+  private readonly sourceFactories = new Set<SourceFactory>();
   disposed = false;
 
   /** Fires when the set of servers, or a server's state, changes. */
@@ -45,7 +55,7 @@ export class ServerManager implements vscode.Disposable {
       this.toolsChanged,
       this.reloaded,
       vscode.workspace.onDidChangeConfiguration((event) => {
-        if (['codemode.servers', 'codemode.inputs', 'codemode.readMcpJson'].some((key) => event.affectsConfiguration(key))) this.scheduleReload();
+        if (['codemode.servers', 'codemode.openapi', 'codemode.commands', 'codemode.inputs', 'codemode.readMcpJson'].some((key) => event.affectsConfiguration(key))) this.scheduleReload();
       }),
       vscode.workspace.onDidGrantWorkspaceTrust(() => this.scheduleReload()),
       vscode.workspace.onDidChangeWorkspaceFolders(() => {
@@ -115,6 +125,12 @@ export class ServerManager implements vscode.Disposable {
     return this.reloading;
   }
 
+  /** Adds tool sources to every hub from the next reload on (see VS Code's own tools, vscodeTools.ts). */
+  addSources(factory: SourceFactory): vscode.Disposable {
+    this.sourceFactories.add(factory);
+    return { dispose: () => this.sourceFactories.delete(factory) };
+  }
+
   channel(server: string): vscode.LogOutputChannel {
     if (this.disposed) return this.ctx.log;
     let channel = this.channels.get(server);
@@ -152,18 +168,34 @@ export class ServerManager implements vscode.Disposable {
       this.ctx.log.info('Restricted Mode: no MCP server starts and no script runs until the workspace is trusted.');
     } else {
       const folder = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
-      this.hubValue = new McpHub(config.servers, {
-        variables: { workspaceFolder: folder, env: process.env, inputs: config.inputs, input: (input, server) => this.answer(input, server) },
-        roots: () => (vscode.workspace.workspaceFolders ?? []).map((workspaceFolder) => ({ uri: pathToFileURL(workspaceFolder.uri.fsPath).href, name: workspaceFolder.name })),
-        startupTimeoutMs: STARTUP_TIMEOUT_MS,
-        clientVersion: String(this.ctx.extension.extension.packageJSON.version ?? 'dev'),
+      const events: SourceEvents = {
         onLog: (server, level, text) => this.channel(server)[level](text),
         onStateChanged: (server, state) => {
           if (state.kind === 'ready') this.toolsChanged.fire(server);
           this.changed.fire();
         },
         onToolsChanged: (server) => this.toolsChanged.fire(server),
-      });
+      };
+      const variables: ConnectionOptions['variables'] = { workspaceFolder: folder, env: process.env, inputs: config.inputs, input: (input, server) => this.answer(input, server) };
+      // OpenAPI and command sources exist only here, in a trusted workspace: commands run programs.
+      const sources = [...createSources(config, { variables, ...events }), ...[...this.sourceFactories].flatMap((factory) => factory(events))];
+      const hub = new McpHub(
+        config.servers,
+        {
+          variables,
+          roots: () => (vscode.workspace.workspaceFolders ?? []).map((workspaceFolder) => ({ uri: pathToFileURL(workspaceFolder.uri.fsPath).href, name: workspaceFolder.name })),
+          startupTimeoutMs: STARTUP_TIMEOUT_MS,
+          clientVersion: String(this.ctx.extension.extension.packageJSON.version ?? 'dev'),
+          ...events,
+        },
+        sources,
+      );
+      // A configured server keeps its name; a source that wanted it is left out.
+      for (const source of sources.filter((source) => hub.connection(source.name) !== source)) {
+        this.ctx.log.warn(`The ${source.kind} tools are not offered as "${source.name}": a configured server has that name`);
+        void source.dispose();
+      }
+      this.hubValue = hub;
       this.ctx.log.info(`Servers: ${config.servers.map((server) => server.name).join(', ') || 'none configured'}`);
     }
     this.changed.fire();
@@ -174,10 +206,16 @@ export class ServerManager implements vscode.Disposable {
   private async readConfig(): Promise<LoadedConfig> {
     const settings = vscode.workspace.getConfiguration('codemode');
     const fromSettings = configFromValue(
-      { 'codemode.servers': settings.get<unknown>('servers') ?? {}, 'codemode.inputs': settings.get<unknown>('inputs') ?? [] },
+      {
+        'codemode.servers': settings.get<unknown>('servers') ?? {},
+        'codemode.openapi': settings.get<unknown>('openapi') ?? {},
+        'codemode.commands': settings.get<unknown>('commands') ?? {},
+        'codemode.inputs': settings.get<unknown>('inputs') ?? [],
+      },
       'settings (codemode.servers)',
     );
     const servers: ServerDefinition[] = [...fromSettings.servers];
+    const sources: SourceDefinition[] = [...fromSettings.sources];
     const inputs: InputDefinition[] = [...fromSettings.inputs];
     const issues: ConfigIssue[] = [...fromSettings.issues];
     if (settings.get<boolean>('readMcpJson', true)) {
@@ -191,15 +229,22 @@ export class ServerManager implements vscode.Disposable {
         }
         const loaded = parseConfig(text, uri.fsPath);
         issues.push(...loaded.issues);
+        // Names are namespaces: one taken by settings (or an earlier folder), of any kind, is skipped.
+        const taken = (name: string): boolean => servers.some((known) => known.name === name) || sources.some((known) => known.name === name);
         for (const server of loaded.servers) {
-          if (servers.some((known) => known.name === server.name)) {
+          if (taken(server.name)) {
             issues.push({ severity: 'warning', message: `server "${server.name}" is also defined in settings; the settings win`, location: server.source, server: server.name });
           } else servers.push(server);
+        }
+        for (const source of loaded.sources) {
+          if (taken(source.name)) {
+            issues.push({ severity: 'warning', message: `"${source.name}" is also defined in settings; the settings win`, location: source.source, server: source.name });
+          } else sources.push(source);
         }
         inputs.push(...loaded.inputs.filter((input) => !inputs.some((known) => known.id === input.id)));
       }
     }
-    return { servers, inputs, issues };
+    return { servers, sources, inputs, issues };
   }
 
   /**

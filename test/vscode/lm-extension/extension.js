@@ -1,10 +1,12 @@
 // Test only: registers a language model whose answers the tests set in advance
 // (`codemodeTest.setAnswers`) and which records every prompt it gets (`codemodeTest.prompts`),
-// so the chat participant's whole loop runs without a network.
+// so the chat participant's whole loop runs without a network; and language-model tools for
+// Code Mode's `vscode` namespace (test_wait counts the invocations cancelled, `codemodeTest.cancelledWaits`).
 const vscode = require('vscode');
 
 const answers = [];
 const prompts = [];
+let cancelledWaits = 0;
 
 function textOf(message) {
   return message.content.map((part) => (part instanceof vscode.LanguageModelTextPart ? part.value : '')).join('');
@@ -37,5 +39,29 @@ exports.activate = (context) => {
       prompts.length = 0;
     }),
     vscode.commands.registerCommand('codemodeTest.prompts', () => [...prompts]),
+    // Language-model tools for Code Mode's `vscode` namespace: one answers JSON, one throws.
+    vscode.lm.registerTool('test_lookup', {
+      invoke: async (options) =>
+        new vscode.LanguageModelToolResult([
+          new vscode.LanguageModelTextPart(JSON.stringify({ key: options.input.key, length: String(options.input.key).length, count: options.input.count ?? null, inChat: options.toolInvocationToken !== undefined })),
+        ]),
+    }),
+    vscode.lm.registerTool('test_wait', {
+      invoke: (_options, token) =>
+        new Promise((resolve) => {
+          const timer = setTimeout(() => resolve(new vscode.LanguageModelToolResult([new vscode.LanguageModelTextPart('waited')])), 20_000);
+          token.onCancellationRequested(() => {
+            clearTimeout(timer);
+            cancelledWaits++;
+            resolve(new vscode.LanguageModelToolResult([new vscode.LanguageModelTextPart('cancelled')]));
+          });
+        }),
+    }),
+    vscode.commands.registerCommand('codemodeTest.cancelledWaits', () => cancelledWaits),
+    vscode.lm.registerTool('test_fail', {
+      invoke: async (options) => {
+        throw new Error(`test_fail was asked to fail: ${options.input.reason ?? 'no reason'}`);
+      },
+    }),
   );
 };
