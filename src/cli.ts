@@ -3,6 +3,7 @@
 
 import { parseArgs } from 'node:util';
 import { RUN_OPTIONS, runCommand } from './cli/run';
+import { SERVE_OPTIONS, serveCommand } from './cli/serve';
 import { toolsCommand } from './cli/tools';
 import { typesCommand } from './cli/types';
 import { USAGE, UsageError } from './cli/usage';
@@ -37,16 +38,24 @@ async function main(argv: string[]): Promise<number> {
       if (positionals.length > 0) throw new UsageError(`types takes no arguments besides options, got "${positionals.join(' ')}"`);
       return typesCommand(values);
     }
+    case 'serve': {
+      // No --json: in stdio mode standard output is the MCP protocol itself.
+      const { values, positionals } = parseArgs({ args: rest, allowPositionals: true, options: { config: COMMON_OPTIONS.config, verbose: COMMON_OPTIONS.verbose, ...SERVE_OPTIONS } });
+      return serveCommand(positionals, values);
+    }
     default:
       throw new UsageError(`Unknown command "${command}"`);
   }
 }
 
-// A reader that stops early (`codemode tools | head`) is not an error.
-process.stdout.on('error', (error: NodeJS.ErrnoException) => {
-  if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
-  throw error;
-});
+// A reader that stops early (`codemode tools | head`) is not an error. `serve` handles it itself:
+// there the reader is the MCP client, and its going away means ending the servers before exiting.
+if (process.argv[2] !== 'serve') {
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw error;
+  });
+}
 
 main(process.argv.slice(2)).then(
   (code) => {

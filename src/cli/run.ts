@@ -23,7 +23,7 @@ export const RUN_OPTIONS = {
   'memory-mb': { type: 'string' },
 } as const;
 
-function parseLimits(values: Record<string, unknown>): Partial<Limits> {
+export function parseLimits(values: Record<string, unknown>): Partial<Limits> {
   const limits: Partial<Record<keyof Limits, number>> = {};
   for (const [flag, key] of Object.entries(LIMIT_FLAGS)) {
     const raw = values[flag];

@@ -2,9 +2,8 @@
 // the model look up the TypeScript API of the tools it needs (a tool's description is static).
 
 import * as vscode from 'vscode';
+import { DEFAULT_MODEL_OUTPUT_CHARS, RUN_TOOL, searchAnswer, SEARCH_TOOL } from '../core/modelTools';
 import { formatForModel } from '../core/run/format';
-import { searchTools } from '../core/search';
-import { declarationText } from '../core/typegen/generate';
 import type { CodeModeContext } from './context';
 
 interface RunInput {
@@ -37,8 +36,16 @@ class RunTool implements vscode.LanguageModelTool<RunInput> {
     const abort = new AbortController();
     const subscription = token.onCancellationRequested(() => abort.abort());
     try {
-      const result = await this.ctx.runs.run({ code, fileName: 'model-script.ts', source: 'lm-tool', origin: 'model', label: 'A script the model wrote', signal: abort.signal });
-      return text(formatForModel(result, vscode.workspace.getConfiguration('codemode').get<number>('maxModelOutputChars', 20_000)));
+      const result = await this.ctx.runs.run({
+        code,
+        fileName: 'model-script.ts',
+        source: 'lm-tool',
+        origin: 'model',
+        label: 'A script the model wrote',
+        signal: abort.signal,
+        toolInvocationToken: options.toolInvocationToken,
+      });
+      return text(formatForModel(result, vscode.workspace.getConfiguration('codemode').get<number>('maxModelOutputChars', DEFAULT_MODEL_OUTPUT_CHARS), code));
     } finally {
       subscription.dispose();
     }
@@ -59,23 +66,7 @@ class SearchTool implements vscode.LanguageModelTool<SearchInput> {
     const abort = new AbortController();
     const subscription = token.onCancellationRequested(() => abort.abort());
     try {
-      const catalog = await hub.catalog(undefined, abort.signal);
-      const query = (options.input?.query ?? '').trim();
-      const down = catalog.unavailable.map((server) => `Server "${server.server}" is unavailable: ${server.reason}`);
-      if (!query) {
-        const lines = hub.status().map((server) => {
-          const names = server.tools.map((tool) => tool.name).join(', ');
-          return `${server.namespace} (server "${server.name}", ${server.state.kind}): ${names || 'no tools'}`;
-        });
-        return text([`Namespaces and their tools (search by words to get their TypeScript declarations):`, ...lines, ...down].join('\n'));
-      }
-      const matches = searchTools(catalog.tools, query, 8);
-      if (matches.length === 0) return text([`No tool matches "${query}". Search with other words, or with an empty query for the list of all tools.`, ...down].join('\n'));
-      const declarations = await declarationText(
-        matches.map((match) => match.tool),
-        catalog.namespaces,
-      );
-      return text([`TypeScript declarations of the ${matches.length} best-matching tools (call them as namespace.function({ ... }) in codemode_run):`, declarations, ...down].join('\n\n'));
+      return text(await searchAnswer(await hub.catalog(undefined, abort.signal), options.input?.query ?? ''));
     } finally {
       subscription.dispose();
     }
@@ -83,6 +74,6 @@ class SearchTool implements vscode.LanguageModelTool<SearchInput> {
 }
 
 export function registerLanguageModelTools(ctx: CodeModeContext): void {
-  ctx.register(vscode.lm.registerTool('codemode_run', new RunTool(ctx)));
-  ctx.register(vscode.lm.registerTool('codemode_search', new SearchTool(ctx)));
+  ctx.register(vscode.lm.registerTool(RUN_TOOL.name, new RunTool(ctx)));
+  ctx.register(vscode.lm.registerTool(SEARCH_TOOL.name, new SearchTool(ctx)));
 }

@@ -5,6 +5,7 @@
 
 import path from 'node:path';
 import * as vscode from 'vscode';
+import { DEFAULT_MODEL_OUTPUT_CHARS } from '../core/modelTools';
 import type { ToolInfo } from '../core/provider';
 import type { ScriptOrigin } from '../core/run/approvals';
 import { formatForModel } from '../core/run/format';
@@ -15,6 +16,7 @@ import type { PanelEvent } from '../../webview/protocol';
 import { approvedProvider } from './approvals';
 import type { CodeModeContext } from './context';
 import { RunHistory, toPanelEvent, type RunSummary } from './runHistory';
+import { withToolInvocationToken } from './vscodeTools';
 
 export interface RunRequest {
   readonly code: string;
@@ -27,6 +29,8 @@ export interface RunRequest {
   /** Names the run in approval prompts. */
   readonly label: string;
   readonly signal?: AbortSignal;
+  /** The chat request the run serves, when it serves one: VS Code's tools called by the script show their confirmations there. */
+  readonly toolInvocationToken?: vscode.ChatParticipantToolToken;
   /**
    * What the model read before writing the script and what it got back, when the caller knows:
    * @codemode gives the declarations in its prompt (no tool definitions) and caps the output itself.
@@ -110,7 +114,7 @@ export class RunService implements vscode.Disposable {
         this.ctx.runner.run({
           code: request.code,
           fileName: request.fileName,
-          provider: approvedProvider(provider, request.origin, request.label),
+          provider: approvedProvider(withToolInvocationToken(provider, request.toolInvocationToken), request.origin, request.label),
           source: request.source,
           signal: abort.signal,
           onEvent,
@@ -202,7 +206,7 @@ export class RunService implements vscode.Disposable {
       context?.toolDefinitions === false
         ? []
         : vscode.lm.tools.filter((tool) => tool.name.startsWith('codemode_')).map((tool) => ({ name: tool.name, description: tool.description, inputSchema: tool.inputSchema as ToolInfo['inputSchema'] }));
-    const outputChars = context?.outputChars ?? vscode.workspace.getConfiguration('codemode').get<number>('maxModelOutputChars', 20_000);
+    const outputChars = context?.outputChars ?? vscode.workspace.getConfiguration('codemode').get<number>('maxModelOutputChars', DEFAULT_MODEL_OUTPUT_CHARS);
     const account = await accountTokens(
       { tools, apiText, apiLabel: 'API declarations', codeModeTools, script: request.code, output: formatForModel(result, outputChars), calls },
       this.loadTokenizer().o200kCounter(),

@@ -66,14 +66,17 @@ export function formatValue(value: unknown): string {
 
 /**
  * A run as a model should read it: the result as JSON, the logs, one line per tool call, and on
- * failure the error with its place and the calls that had completed. Capped at `maxChars`, with a
- * notice saying so.
+ * failure the error with its place and the calls that had completed — and, given the script's
+ * `source`, the lines around that place, so the model sees what it wrote there. Capped at
+ * `maxChars`, with a notice saying so.
  */
-export function formatForModel(result: RunResult, maxChars: number): string {
+export function formatForModel(result: RunResult, maxChars: number, source?: string): string {
   const parts: string[] = [];
   if (result.error) {
     const where = result.error.line !== undefined ? ` at line ${result.error.line}${result.error.column !== undefined ? `, column ${result.error.column}` : ''}` : '';
     parts.push(`The script failed${where}: ${result.error.name}: ${result.error.message}`);
+    const frame = source !== undefined && result.error.line !== undefined ? codeFrame(source, result.error.line, result.error.column) : '';
+    if (frame) parts.push(frame);
   } else {
     parts.push(`Result:\n${result.result === undefined ? '(the script returned nothing)' : (JSON.stringify(result.result, null, 1) ?? 'undefined')}`);
   }
