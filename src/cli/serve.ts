@@ -18,6 +18,7 @@ export const SERVE_OPTIONS = {
   'max-output-chars': { type: 'string' },
   port: { type: 'string' },
   host: { type: 'string' },
+  'session-idle-s': { type: 'string' },
 } as const;
 
 const DEFAULT_HOST = '127.0.0.1';
@@ -25,6 +26,11 @@ const ENDPOINT = '/mcp';
 const LOOPBACK_NAMES = ['localhost', '127.0.0.1', '[::1]'];
 /** Addresses that listen on every interface: no Host value can be told to be foreign. */
 const WILDCARD_HOSTS = new Set(['0.0.0.0', '::', '[::]']);
+/**
+ * How long an HTTP session may go without a request before it is closed: a client that vanishes
+ * without its DELETE would otherwise keep its session (and the runs' state) for the life of serve.
+ */
+const DEFAULT_SESSION_IDLE_S = 30 * 60;
 
 function positiveInteger(flag: string, raw: unknown, min: number, max = Number.MAX_SAFE_INTEGER): number | undefined {
   if (raw === undefined) return undefined;
@@ -105,6 +111,8 @@ export async function serveCommand(positionals: readonly string[], values: Recor
   const port = positiveInteger('port', values.port, 0, 65_535);
   const host = values.host as string | undefined;
   if (host !== undefined && port === undefined) throw new UsageError('--host needs --port: without --port, serve speaks MCP over stdio');
+  const sessionIdleS = positiveInteger('session-idle-s', values['session-idle-s'], 1);
+  if (sessionIdleS !== undefined && port === undefined) throw new UsageError('--session-idle-s needs --port: only Streamable HTTP has sessions');
   const verbose = values.verbose === true;
   const log = (text: string): void => void process.stderr.write(`codemode serve: ${text}\n`);
   const workspace = await openWorkspace(values.config as string | undefined, { required: true, verbose, interactive: false });
@@ -130,7 +138,7 @@ export async function serveCommand(positionals: readonly string[], values: Recor
       await server.connect(new StdioServerTransport());
       log(`serving ${servers} over stdio`);
     } else {
-      closeListener = await listen(service, endpoints, { port, host, log, verbose, servers });
+      closeListener = await listen(service, endpoints, { port, host, log, verbose, servers, sessionIdleMs: (sessionIdleS ?? DEFAULT_SESSION_IDLE_S) * 1000 });
     }
     log(`stopping: ${await stopped}`);
   } finally {
@@ -152,15 +160,37 @@ interface ListenOptions {
   readonly verbose: boolean;
   /** The configured servers, in words, for the line that says where serve listens. */
   readonly servers: string;
+  readonly sessionIdleMs: number;
+}
+
+/** A live HTTP session: its transport, and what tells whether its client is still there. */
+interface Session {
+  readonly transport: StreamableHTTPServerTransport;
+  readonly server: Server;
+  lastRequest: number;
+  /** Requests whose answer is still open (an SSE stream counts for as long as it lasts). */
+  open: number;
 }
 
 /**
  * Streamable HTTP at /mcp, one SDK server per session (kept in `endpoints` while it lives);
  * resolves once listening, with a function that stops listening and drops every connection.
  */
-async function listen(service: CodeModeService, endpoints: Set<Server>, { port, host, log, verbose, servers }: ListenOptions): Promise<() => Promise<void>> {
+async function listen(service: CodeModeService, endpoints: Set<Server>, { port, host, log, verbose, servers, sessionIdleMs }: ListenOptions): Promise<() => Promise<void>> {
   const allowed = allowedHostnames(host);
-  const sessions = new Map<string, StreamableHTTPServerTransport>();
+  const sessions = new Map<string, Session>();
+  const sweep = setInterval(
+    () => {
+      for (const [id, session] of sessions) {
+        if (session.open > 0 || Date.now() - session.lastRequest < sessionIdleMs) continue;
+        log(`session ${id} closed after ${Math.round(sessionIdleMs / 1000)} s without a request`);
+        void session.server.close();
+      }
+    },
+    Math.min(sessionIdleMs, 60_000),
+  );
+  // The sweep alone must not keep serve running.
+  sweep.unref();
 
   const handle = async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
     const refused = refusal(request, allowed);
@@ -171,19 +201,25 @@ async function listen(service: CodeModeService, endpoints: Set<Server>, { port, 
     if (new URL(request.url ?? '/', 'http://localhost').pathname !== ENDPOINT) return jsonRpcError(response, 404, `Not found: the MCP endpoint is ${ENDPOINT}`);
     const sessionId = request.headers['mcp-session-id'];
     if (typeof sessionId === 'string') {
-      const transport = sessions.get(sessionId);
-      if (!transport) return jsonRpcError(response, 404, 'Session not found: it ended or this server restarted; initialize a new one');
-      return transport.handleRequest(request, response);
+      const session = sessions.get(sessionId);
+      if (!session) return jsonRpcError(response, 404, 'Session not found: it ended or this server restarted; initialize a new one');
+      session.lastRequest = Date.now();
+      session.open++;
+      response.once('close', () => {
+        session.open--;
+        session.lastRequest = Date.now();
+      });
+      return session.transport.handleRequest(request, response);
     }
     if (request.method !== 'POST') return jsonRpcError(response, 400, 'No session: start one with an initialize request (POST)');
-    const transport = new StreamableHTTPServerTransport({
+    const server = service.createServer();
+    const transport: StreamableHTTPServerTransport = new StreamableHTTPServerTransport({
       sessionIdGenerator: randomUUID,
       onsessioninitialized: (id) => {
-        sessions.set(id, transport);
+        sessions.set(id, { transport, server, lastRequest: Date.now(), open: 0 });
         if (verbose) log(`session ${id} started`);
       },
     });
-    const server = service.createServer();
     endpoints.add(server);
     server.onclose = () => {
       endpoints.delete(server);
@@ -219,6 +255,7 @@ async function listen(service: CodeModeService, endpoints: Set<Server>, { port, 
   log(`serving ${servers} at http://${shown}:${actualPort}${ENDPOINT}${allowed ? '' : ' (any Host accepted)'}`);
   return () =>
     new Promise<void>((resolve) => {
+      clearInterval(sweep);
       http.close(() => resolve());
       // Open SSE streams would otherwise hold the listener open.
       http.closeAllConnections();

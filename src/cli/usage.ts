@@ -31,6 +31,8 @@ Options for serve (the run limits above apply to every run; there is no --json):
   --host H              listen on H instead of 127.0.0.1 (requests may then name H as
                         their Host; 0.0.0.0 or :: accepts any Host). There is no authentication.
   --max-output-chars N  most text one run returns to the client (default ${DEFAULT_MODEL_OUTPUT_CHARS})
+  --session-idle-s N    with --port: close a session after N seconds without a request
+                        (default 1800), for clients that vanish without ending theirs
   Logs go to stderr; serve stops on SIGINT, SIGTERM or (stdio) the end of standard input.
 
 Inputs: a server's \${input:ID} is read from the environment variable CODEMODE_INPUT_<ID>

@@ -6,6 +6,8 @@
 
 import { assignIdentifiers } from './naming';
 import type { JsonSchema, ToolCatalog } from './provider';
+import { searchTools } from './search';
+import { declarationText } from './typegen/generate';
 
 /** An object schema, the shape both VS Code and MCP require of a tool's input. */
 export type InputSchema = {
@@ -13,8 +15,6 @@ export type InputSchema = {
   readonly properties: { readonly [name: string]: JsonSchema };
   readonly required?: string[];
 };
-import { searchTools } from './search';
-import { declarationText } from './typegen/generate';
 
 export interface ModelToolDefinition {
   readonly name: string;

@@ -13,6 +13,7 @@ import type { ConnectionOptions } from '../../src/core/mcp/connection';
 import { McpHub } from '../../src/core/mcp/hub';
 import { ScriptRunner } from '../../src/core/run/runner';
 import type { RunResult } from '../../src/core/run/trace';
+import { expandArguments, parseTemplate } from '../../src/core/sources/commands/arguments';
 import { createSources } from '../../src/core/sources/create';
 import { generateDeclarations, groupByServer } from '../../src/core/typegen/generate';
 import { serverChildren } from '../helpers/servers';
@@ -140,6 +141,24 @@ describe('command-line tools', () => {
     assert.match(result.result as string, /the argument "dir" cannot start with "-": it would be read as an option/);
     const after = await run(hub, `return await tools.args({ text: '--not-an-option' })`);
     assert.deepEqual(after.result, ['--not-an-option', 'low']);
+  });
+
+  test('a "-" from a string value is refused wherever its placeholder stands at the start of an argument', () => {
+    const names = new Set(['name', 'prefix', 'count']);
+    const expand = (args: readonly string[], values: Readonly<Record<string, string | number | readonly string[]>>): string[] =>
+      expandArguments(
+        args.map((arg) => parseTemplate(arg, names)),
+        new Map(Object.entries(values)),
+      );
+    for (const [args, values] of [
+      [['{name}.txt'], { name: '--upload-pack=touch pwned' }],
+      [['{prefix}{name}'], { prefix: '', name: '-rf' }],
+      [['{name}'], { name: ['ok', '--exec=x'] }],
+    ] as const) {
+      assert.throws(() => expand(args, values), /the argument "(name|prefix)" cannot start with "-"/, JSON.stringify(values));
+    }
+    // Literal text first, a number, or anything after "--" stays as it was.
+    assert.deepEqual(expand(['--name={name}', '{count}', '--', '{name}.txt'], { name: '-x', count: -1 }), ['--name=-x', '-1', '--', '-x.txt']);
   });
 
   test('text, lines and JSON output; the workspace folder is the working directory; env is passed', async () => {

@@ -16,6 +16,7 @@ import { McpHub } from '../../src/core/mcp/hub';
 import { ScriptRunner } from '../../src/core/run/runner';
 import type { RunResult } from '../../src/core/run/trace';
 import { createSources } from '../../src/core/sources/create';
+import { HostRule } from '../../src/core/sources/openapi/http';
 import { generateDeclarations, groupByServer } from '../../src/core/typegen/generate';
 import { freePort } from '../helpers/ports';
 import { ROOT } from '../helpers/root';
@@ -324,6 +325,15 @@ describe('only allowed hosts are called', () => {
     const hub = hubFor(config('petstore.yaml', { baseUrl: `http://127.0.0.1:${closed}/v1` }), workspace());
     const result = await run(hub, 'return await petstore.getPet({ petId: 1 })');
     assert.match(result.error!.message, new RegExp(`the request to 127\\.0\\.0\\.1:${closed} failed: ECONNREFUSED`));
+  });
+});
+
+describe('the host allow-list', () => {
+  test("a server URL allows its own port only (the scheme's default when it names none); an allowHosts name without a port allows any", () => {
+    const rule = HostRule.of([new URL('https://api.example/v1'), new URL('http://[::1]:8080/')], ['Files.Example', 'other.example:8443']);
+    for (const url of ['https://api.example/x', 'https://API.example:443/x', 'http://[::1]:8080/', 'https://files.example:9999/', 'https://other.example:8443/']) assert.equal(rule.allows(new URL(url)), true, url);
+    for (const url of ['https://api.example:8443/x', 'http://api.example/x', 'http://[::1]:8081/', 'https://other.example/', 'ftp://files.example/', 'https://api.example.evil/']) assert.equal(rule.allows(new URL(url)), false, url);
+    assert.equal(new HostRule(['api.example:443']).allows(new URL('https://api.example/')), true);
   });
 });
 

@@ -403,6 +403,27 @@ describe('codemode serve options', () => {
     }
   });
 
+  test('--session-idle-s closes a session whose client left without ending it; a busy one stays', async () => {
+    const { config } = workspace();
+    const serve = await serveHttp(config, ['--session-idle-s', '1']);
+    try {
+      const gone = await httpClient(serve.url);
+      const kept = await httpClient(serve.url);
+      const id = gone.transport.sessionId!;
+      // Closing the client drops its connection but sends no DELETE: the session would live on.
+      await gone.client.close();
+      await eventually('the idle session to close', () => (serve.stderr().includes(`session ${id} closed after 1 s without a request`) ? true : undefined));
+      assert.equal((await rawInitialize(serve.port, { 'mcp-session-id': id })).status, 404);
+      // A run longer than the idle time keeps its session open.
+      const slow = await kept.client.callTool({ name: RUN_TOOL.name, arguments: { code: 'await fixture.slow({ ms: 2500 }); return 7' } });
+      assert.equal(resultOf(textOf(slow)), 7);
+      assert.equal(resultOf(textOf(await kept.client.callTool({ name: RUN_TOOL.name, arguments: { code: 'return 1 + 1' } }))), 2);
+      await kept.client.close();
+    } finally {
+      assert.equal(await serve.stop(), 0);
+    }
+  });
+
   test('the run limits and --max-output-chars apply to every run', async () => {
     const { config } = workspace();
     const transport = new StdioClientTransport({
@@ -435,6 +456,8 @@ describe('codemode serve options', () => {
       [['serve', '--config', config, '--max-output-chars', '10'], /--max-output-chars must be a whole number of at least 1000, got "10"/],
       [['serve', '--config', config, '--timeout-ms', 'soon'], /--timeout-ms must be a positive number, got "soon"/],
       [['serve', '--config', config, 'extra'], /serve takes no arguments/],
+      [['serve', '--config', config, '--session-idle-s', '60'], /--session-idle-s needs --port/],
+      [['serve', '--config', config, '--port', '0', '--session-idle-s', '0'], /--session-idle-s must be a whole number of at least 1, got "0"/],
       [['serve', '--config', config, '--json'], /Unknown option '--json'/],
       [['serve'], /No configuration: .*\.vscode\/mcp\.json does not exist/],
     ];

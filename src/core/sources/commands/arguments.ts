@@ -85,9 +85,10 @@ export function checkArguments(tool: CommandToolDefinition, args: unknown): Map<
 
 /**
  * The command line's arguments. An argument whose placeholder has no value is left out; an array
- * value repeats its argument once per item (none for an empty array). A string value that would be
- * a whole argument starting with "-" is refused before a `--` argument: the program would read it
- * as an option (`--upload-pack=…`), which the tool's author did not offer.
+ * value repeats its argument once per item (none for an empty array). An argument that would start
+ * with a "-" taken from a string value is refused before a `--` argument, wherever the placeholder
+ * stands in it (`{name}`, `{name}.txt`, `{a}{b}`): the program would read it as an option
+ * (`--upload-pack=…`), which the tool's author did not offer.
  */
 export function expandArguments(templates: readonly ArgumentTemplate[], values: ReadonlyMap<string, Scalar | readonly Scalar[]>): string[] {
   const out: string[] = [];
@@ -95,21 +96,24 @@ export function expandArguments(templates: readonly ArgumentTemplate[], values: 
   for (const template of templates) {
     const placeholders = template.filter((part): part is { parameter: string } => 'parameter' in part);
     if (placeholders.some((part) => !values.has(part.parameter))) continue;
-    // Every combination of the array values in this argument (usually one array, or none).
-    let expansions: string[] = [''];
+    // Every combination of the array values in this argument (usually one array, or none), each
+    // remembering the parameter whose string put a "-" first, if one did.
+    let expansions: { text: string; optionFrom?: string }[] = [{ text: '' }];
     for (const part of template) {
-      const options = 'text' in part ? [part.text] : [values.get(part.parameter)!].flat().map(String);
-      expansions = expansions.flatMap((prefix) => options.map((option) => prefix + option));
+      const options = 'text' in part ? [{ text: part.text }] : [values.get(part.parameter)!].flat().map((item) => ({ text: String(item), ...(typeof item === 'string' ? { parameter: part.parameter } : {}) }));
+      expansions = expansions.flatMap((prefix) =>
+        options.map((option) => {
+          const optionFrom = prefix.text === '' && option.text.startsWith('-') && 'parameter' in option ? option.parameter : prefix.optionFrom;
+          return { text: prefix.text + option.text, ...(optionFrom !== undefined ? { optionFrom } : {}) };
+        }),
+      );
     }
-    if (placeholders.length === 1 && template.length === 1 && !optionsEnded) {
-      const value = values.get(placeholders[0]!.parameter)!;
-      const strings = [value].flat().filter((item): item is string => typeof item === 'string');
-      if (strings.some((item) => item.startsWith('-'))) {
-        throw new ToolCallError(`the argument "${placeholders[0]!.parameter}" cannot start with "-": it would be read as an option (put "--" before it in the tool's args if the program accepts that)`);
-      }
+    const option = optionsEnded ? undefined : expansions.find((expansion) => expansion.optionFrom !== undefined);
+    if (option) {
+      throw new ToolCallError(`the argument "${option.optionFrom}" cannot start with "-": it would be read as an option (put "--" before it in the tool's args if the program accepts that)`);
     }
-    if (placeholders.length === 0 && expansions[0] === '--') optionsEnded = true;
-    out.push(...expansions);
+    if (placeholders.length === 0 && expansions[0]?.text === '--') optionsEnded = true;
+    out.push(...expansions.map((expansion) => expansion.text));
   }
   return out;
 }

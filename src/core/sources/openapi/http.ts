@@ -4,7 +4,18 @@
 
 import { ToolCallError } from '../../provider';
 
-/** The hosts a source may call: `host` or `host:port` entries; one without a port allows any port. */
+const DEFAULT_PORTS: Readonly<Record<string, string>> = { 'http:': '80', 'https:': '443' };
+
+/** `host:port` with the scheme's default port spelled out, which URL's own `host` leaves off. */
+function hostWithPort(url: URL): string {
+  return `${url.hostname}:${url.port || DEFAULT_PORTS[url.protocol] || ''}`.toLowerCase();
+}
+
+/**
+ * The hosts a source may call: `host` or `host:port` entries; one without a port allows any port.
+ * The servers' and baseUrl's hosts always carry their port, so `https://api.example` allows port
+ * 443 only, not whatever else listens on that machine.
+ */
 export class HostRule {
   private readonly hosts: ReadonlySet<string>;
 
@@ -14,12 +25,12 @@ export class HostRule {
 
   /** The URLs' hosts, as the allow-list of this source. */
   static of(urls: Iterable<URL>, extra: Iterable<string>): HostRule {
-    return new HostRule([...[...urls].map((url) => url.host), ...extra]);
+    return new HostRule([...[...urls].map(hostWithPort), ...extra]);
   }
 
   allows(url: URL): boolean {
     if (url.protocol !== 'http:' && url.protocol !== 'https:') return false;
-    return this.hosts.has(url.host.toLowerCase()) || this.hosts.has(url.hostname.toLowerCase());
+    return this.hosts.has(hostWithPort(url)) || this.hosts.has(url.hostname.toLowerCase());
   }
 
   describe(): string {
