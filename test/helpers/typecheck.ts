@@ -14,6 +14,12 @@ const OPTIONS: ts.CompilerOptions = {
   noUnusedLocals: false,
 };
 
+/**
+ * The standard library's source files, parsed once per process: every check uses the same options,
+ * and a parsed file can be shared between programs (the language service does the same).
+ */
+const libraryFiles = new Map<string, ts.SourceFile | undefined>();
+
 /** Returns one line per diagnostic (`file:line: message`); empty when everything compiles. */
 export function typeCheck(files: ReadonlyMap<string, string>): string[] {
   const root = '/virtual';
@@ -26,7 +32,9 @@ export function typeCheck(files: ReadonlyMap<string, string>): string[] {
   const getSourceFile = host.getSourceFile.bind(host);
   host.getSourceFile = (file, version, onError) => {
     const text = inMemory.get(file);
-    return text !== undefined ? ts.createSourceFile(file, text, version) : getSourceFile(file, version, onError);
+    if (text !== undefined) return ts.createSourceFile(file, text, version);
+    if (!libraryFiles.has(file)) libraryFiles.set(file, getSourceFile(file, version, onError));
+    return libraryFiles.get(file);
   };
   const program = ts.createProgram([...inMemory.keys()], OPTIONS, host);
   return ts.getPreEmitDiagnostics(program).map((diagnostic) => {

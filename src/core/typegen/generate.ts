@@ -9,7 +9,7 @@
 import { compile, type Options } from 'json-schema-to-typescript';
 import { assignIdentifiers } from '../naming';
 import type { ToolAnnotations, ToolInfo } from '../provider';
-import { describeParameters, docText, sanitizeSchema } from './schema';
+import { describeParameters, docLine, docText, MAX_TUPLE, sanitizeSchema } from './schema';
 
 export interface GeneratedDeclarations {
   /** File name (relative to the output folder) → contents. */
@@ -28,6 +28,9 @@ export const UNTYPED_RESULT = 'UntypedToolResult';
 
 const COMPILE_OPTIONS: Partial<Options> = {
   bannerComment: '',
+  // A `maxItems` array is written as a union of every tuple length from `minItems` up, each
+  // element a copy of the item type: at the default (20), 460 bytes of schema made 100 KB.
+  maxItems: MAX_TUPLE,
   format: false,
   additionalProperties: false,
   unreachableDefinitions: true,
@@ -70,15 +73,15 @@ interface ToolPlan {
   readonly warnings: readonly string[];
 }
 
-function planTool(tool: ToolInfo, fn: string, base: string): ToolPlan {
+function planTool(tool: ToolInfo, fn: string, base: string, ours: ReadonlySet<string>): ToolPlan {
   const inputType = `${base}Input`;
   const outputType = tool.outputSchema ? `${base}Output` : undefined;
   const label = `${tool.server}.${tool.name}`;
-  const input = sanitizeSchema(tool.inputSchema ?? { type: 'object' }, inputType, `${label} input schema`);
+  const input = sanitizeSchema(tool.inputSchema ?? { type: 'object' }, inputType, `${label} input schema`, ours);
   const definitions: Record<string, unknown> = { [inputType]: input.schema };
   const warnings = [...input.warnings];
   if (outputType) {
-    const output = sanitizeSchema(tool.outputSchema, outputType, `${label} output schema`);
+    const output = sanitizeSchema(tool.outputSchema, outputType, `${label} output schema`, ours);
     definitions[outputType] = output.schema;
     warnings.push(...output.warnings);
   }
@@ -94,23 +97,57 @@ function tidy(declarations: string): string {
     .replace(new RegExp(`export (type|interface) ${ROOT_NAME}\\b[^\\n]*\\n`), '');
 }
 
+/** The generator's output for some definitions, before `tidy`. */
 async function compileDefinitions(definitions: Record<string, unknown>): Promise<string> {
   const schema = { type: 'object', additionalProperties: false, properties: {}, definitions };
-  return tidy(await compile(schema as never, ROOT_NAME, COMPILE_OPTIONS));
+  return compile(schema as never, ROOT_NAME, COMPILE_OPTIONS);
 }
 
-/** True when compiled output declares the input (and output) type names the plan expects. */
-function declares(types: string, plan: ToolPlan): boolean {
+/** True when compiled types declare a type of this name. */
+const declared = (types: string, name: string): boolean => new RegExp(`^export (interface|type) ${name}\\b`, 'm').test(types);
+
+/**
+ * True when the generator's output declares the plan's input (and output) types under their own
+ * names. It gives a name to the first type it meets: when a schema's nested type took one of
+ * ours (one named after a pointer into it, say), ours came out as `SearchInput1` while
+ * `SearchInput` was the other type, and the tool was silently typed with it. So where the
+ * generator writes its note on where a type came from, the note on our definition must be on the
+ * type of our name. (It writes none on a schema it splits into several types.)
+ */
+function declares(raw: string, plan: ToolPlan): boolean {
   return [plan.inputType, plan.outputType]
     .filter((name): name is string => name !== undefined)
-    .every((name) => new RegExp(`^export (interface|type) ${name}\\b`, 'm').test(types));
+    .every((name) => {
+      const note = `referenced by \`${ROOT_NAME}\`'s JSON-Schema\n * via the \`definition\` "${name}".\n */\nexport `;
+      const at = raw.indexOf(note);
+      return at >= 0 ? new RegExp(`^(interface|type) ${name}\\b`).test(raw.slice(at + note.length)) : declared(raw, name);
+    });
+}
+
+/**
+ * How the declarations name the global types they use. Normally plain; but a schema's own
+ * definition named `Promise` or `UntypedToolResult` becomes a type in the server's namespace that
+ * hides the global one there, so then the global is named through `globalThis`.
+ */
+interface GlobalNames {
+  readonly promise: string;
+  readonly untyped: string;
+}
+
+function globalNames(types: string): GlobalNames {
+  return {
+    promise: declared(types, 'Promise') ? 'globalThis.Promise' : 'Promise',
+    untyped: declared(types, UNTYPED_RESULT) ? `globalThis.${UNTYPED_RESULT}` : UNTYPED_RESULT,
+  };
 }
 
 /** Stand-in types for a tool whose schemas could not be compiled. */
-function fallbackTypes(plan: ToolPlan): string {
-  const lines = [`/** The input schema of ${plan.tool.name} could not be turned into types; any object is accepted. */`, `export type ${plan.inputType} = { [key: string]: unknown }`];
+function fallbackTypes(plan: ToolPlan, globals: GlobalNames): string {
+  // The tool's name goes through docLine: a name holding "*/" would otherwise end the comment.
+  const name = docLine(plan.tool.name);
+  const lines = [`/** The input schema of ${name} could not be turned into types; any object is accepted. */`, `export type ${plan.inputType} = { [key: string]: unknown }`];
   if (plan.outputType) {
-    lines.push(`/** The output schema of ${plan.tool.name} could not be turned into types. */`, `export type ${plan.outputType} = ${UNTYPED_RESULT}`);
+    lines.push(`/** The output schema of ${name} could not be turned into types. */`, `export type ${plan.outputType} = ${globals.untyped}`);
   }
   return `${lines.join('\n')}\n`;
 }
@@ -141,27 +178,28 @@ function annotationText(annotations: ToolAnnotations | undefined): string[] {
   return said;
 }
 
-function functionDeclaration(plan: ToolPlan, namespace: string): string {
+function functionDeclaration(plan: ToolPlan, namespace: string, globals: GlobalNames): string {
   const { tool } = plan;
   const parameters = describeParameters(tool.inputSchema);
   const anyRequired = parameters.some((parameter) => parameter.required);
   const doc: string[] = [];
   const title = tool.title ?? tool.annotations?.title;
-  if (title) doc.push(docText(title), '');
+  if (title) doc.push(...docText(title.trim()).split('\n'), '');
   if (tool.description) doc.push(...docText(tool.description.trim()).split('\n'), '');
   const hints = annotationText(tool.annotations);
   if (hints.length > 0) doc.push(hints.join(' '), '');
   for (const parameter of parameters) {
     if (!parameter.doc) continue;
-    const name = /^[A-Za-z_$][\w$]*$/.test(parameter.name) ? `args.${parameter.name}` : `args[${JSON.stringify(parameter.name)}]`;
+    // A quoted name goes through docText too: a property named "*/" would otherwise end the comment.
+    const name = /^[A-Za-z_$][\w$]*$/.test(parameter.name) ? `args.${parameter.name}` : `args[${docText(JSON.stringify(parameter.name))}]`;
     doc.push(`@param ${parameter.required ? name : `[${name}]`} ${parameter.doc}`.trimEnd());
   }
   if (!plan.outputType) doc.push(NO_OUTPUT_SCHEMA);
-  doc.push(`${SEE_PREFIX}"${docText(tool.name)}" on server "${docText(tool.server)}", called as ${namespace}.${plan.fn}`);
+  doc.push(`${SEE_PREFIX}"${docLine(tool.name)}" on server "${docLine(tool.server)}", called as ${namespace}.${plan.fn}`);
   while (doc[0] === '') doc.shift();
   const body = doc.map((line) => (line ? `   * ${line}` : '   *')).join('\n');
-  const returns = plan.outputType ?? UNTYPED_RESULT;
-  return `  /**\n${body}\n   */\n  function ${plan.fn}(args${anyRequired ? '' : '?'}: ${namespace}.${plan.inputType}): Promise<${returns === UNTYPED_RESULT ? returns : `${namespace}.${returns}`}>;`;
+  const returns = plan.outputType ? `${namespace}.${plan.outputType}` : globals.untyped;
+  return `  /**\n${body}\n   */\n  function ${plan.fn}(args${anyRequired ? '' : '?'}: ${namespace}.${plan.inputType}): ${globals.promise}<${returns}>;`;
 }
 
 /** Net change in brace depth along a line, ignoring braces inside strings and comments. */
@@ -204,6 +242,69 @@ function indent(text: string, base: number): string {
   return out.join('\n').replace(/\{\n\s*\}/g, '{}');
 }
 
+/** Compiles some tools' definitions together; undefined when that fails or renames one of our types. */
+async function compileTogether(plans: readonly ToolPlan[]): Promise<string | undefined> {
+  try {
+    const raw = await compileDefinitions(Object.assign({}, ...plans.map((plan) => plan.definitions)));
+    return plans.every((plan) => declares(raw, plan)) ? tidy(raw) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The types of a server's tools: in one call when that works. Otherwise the tools whose schemas
+ * break the generator get stand-in types (with a warning) and the rest keep theirs, still compiled
+ * together: compiled one by one, two tools with a nested type of the same name would each declare
+ * it, and the declarations would clash. Returns the plans as typed: `rename` gives a plan new type
+ * names when a schema's nested type took its names.
+ */
+async function compileTypes(plans: readonly ToolPlan[], rename: (plan: ToolPlan) => ToolPlan, warnings: string[]): Promise<{ types: string; globals: GlobalNames; plans: ToolPlan[] }> {
+  const final = [...plans];
+  const failed = new Map<number, string>();
+  let types = await compileTogether(final);
+  if (types === undefined) {
+    const good: number[] = [];
+    for (const [i, plan] of final.entries()) {
+      try {
+        if (declares(await compileDefinitions(plan.definitions), plan)) good.push(i);
+        else failed.set(i, 'its types came out under other names');
+      } catch (error) {
+        failed.set(i, (error as Error).message.split('\n')[0] ?? 'unknown error');
+      }
+    }
+    types = await compileTogether(good.map((i) => final[i]!));
+    if (types === undefined) {
+      // A schema's nested type took the name of another tool's type (it was named after a pointer
+      // into its schema, say): the tools are added one at a time, one whose names are taken renamed.
+      const accepted: ToolPlan[] = [];
+      types = '';
+      for (const i of good) {
+        let next = await compileTogether([...accepted, final[i]!]);
+        if (next === undefined) {
+          final[i] = rename(final[i]!);
+          next = await compileTogether([...accepted, final[i]!]);
+        }
+        if (next === undefined) failed.set(i, "its types take the names of another tool's types");
+        else {
+          accepted.push(final[i]!);
+          types = next;
+        }
+      }
+    }
+  }
+  let text: string = types;
+  const globals = globalNames(text);
+  for (const [i, reason] of [...failed].sort(([a], [b]) => a - b)) {
+    let plan = final[i]!;
+    while ([plan.inputType, plan.outputType].some((name) => name !== undefined && declared(text, name))) plan = rename(plan);
+    final[i] = plan;
+    warnings.push(`${plan.tool.server}.${plan.tool.name}: its schema could not be turned into types (${reason}); it accepts any object`);
+    text += fallbackTypes(plan, globals);
+  }
+  return { types: text, globals, plans: final };
+}
+
 async function generateServer(server: ServerTools, namespace: string, warnings: string[]): Promise<string> {
   const tools = [...server.tools].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   const names = assignIdentifiers(
@@ -211,47 +312,22 @@ async function generateServer(server: ServerTools, namespace: string, warnings: 
     'function',
   );
   const taken = new Set<string>();
-  const plans = tools.map((tool) => {
-    const fn = names.get(tool.name)!;
-    return planTool(tool, fn, typeBase(fn, taken));
-  });
-  for (const plan of plans) warnings.push(...plan.warnings);
+  const bases = tools.map((tool) => typeBase(names.get(tool.name)!, taken));
+  // All our type names in this server: a schema's definition must not take one before its tool does.
+  const ours = new Set(bases.flatMap((base) => [`${base}Input`, `${base}Output`]));
+  const planned = tools.map((tool, i) => planTool(tool, names.get(tool.name)!, bases[i]!, ours));
+  for (const plan of planned) warnings.push(...plan.warnings);
+  const rename = (plan: ToolPlan): ToolPlan => planTool(plan.tool, plan.fn, typeBase(plan.fn, taken), ours);
 
-  let types: string | undefined;
-  try {
-    types = await compileDefinitions(Object.assign({}, ...plans.map((plan) => plan.definitions)));
-    // A nested type named like one of ours would make the generator rename one of them.
-    if (!plans.every((plan) => declares(types!, plan))) types = undefined;
-  } catch {
-    types = undefined;
-  }
-  if (types === undefined) {
-    // Find the tools whose schemas break the generator; everything else keeps its types.
-    const parts: string[] = [];
-    for (const plan of plans) {
-      let part: string | undefined;
-      let reason = 'its types came out under other names';
-      try {
-        part = await compileDefinitions(plan.definitions);
-      } catch (error) {
-        reason = (error as Error).message.split('\n')[0] ?? 'unknown error';
-      }
-      if (part !== undefined && declares(part, plan)) parts.push(part);
-      else {
-        warnings.push(`${plan.tool.server}.${plan.tool.name}: its schema could not be turned into types (${reason}); it accepts any object`);
-        parts.push(fallbackTypes(plan));
-      }
-    }
-    types = parts.join('');
-  }
-
+  const { types, globals, plans } = await compileTypes(planned, rename, warnings);
   const lines = [
     GENERATED_HEADER,
-    `// MCP server "${docText(server.server)}": ${tools.length} tool${tools.length === 1 ? '' : 's'}.`,
+    // On one line: a server name with a line break would end the `//` comment and become code.
+    `// MCP server "${docLine(server.server)}": ${tools.length} tool${tools.length === 1 ? '' : 's'}.`,
     '',
-    `/** Tools of the MCP server "${docText(server.server)}". */`,
+    `/** Tools of the MCP server "${docLine(server.server)}". */`,
     `declare namespace ${namespace} {`,
-    plans.map((plan) => functionDeclaration(plan, namespace)).join('\n\n'),
+    plans.map((plan) => functionDeclaration(plan, namespace, globals)).join('\n\n'),
     '',
     indent(types, 1),
     '}',
@@ -313,6 +389,8 @@ export async function generateDeclarations(servers: readonly ServerTools[], give
 
 /** A doc line in a model's copy: hints in short; the MCP name, the untyped-result note and @params left out. */
 function forModel(line: string): string | undefined {
+  // Only doc lines change: a hint's words in an enum value are part of the API, not a hint.
+  if (!/^\s*\*/.test(line)) return line.replace(/ +$/, '');
   const doc = line.replace(/^\s*\* ?/, '');
   // The input interface documents each property already.
   if (doc.startsWith(SEE_PREFIX) || doc === NO_OUTPUT_SCHEMA || doc.startsWith('@param ')) return undefined;
