@@ -9,8 +9,9 @@
 // ended the call in flight waited for its timeout and the next call failed with "Not connected".
 // Here the owner stops a server with `shutdown()`; `close()`, which the SDK calls, ends it at once.
 
-import { execFile } from 'node:child_process';
+import { execFile, type ChildProcess } from 'node:child_process';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
+import { STDIO_DEFAULT_MAX_BUFFER_SIZE } from '@modelcontextprotocol/sdk/shared/stdio.js';
 import { listProcesses, signalAll, stillRunning, treeOf, type ProcessEntry } from './processTree';
 
 /** How long a server may take to exit after its stdin closes before its tree is sent SIGTERM. */
@@ -44,6 +45,43 @@ export class ServerProcessTransport extends StdioClientTransport {
   override async start(): Promise<void> {
     await super.start();
     this.spawnedPid = this.pid;
+    this.frameStdout();
+  }
+
+  /**
+   * The SDK appends each 64 KiB read to its buffer by copying the whole buffer, so a 10 MiB message
+   * costs some 800 MB of copies (and of garbage: a 100 MB reply grew this process by up to 100 MB).
+   * Lines are gathered here and handed to the SDK whole, copied once; a line that grows past the
+   * SDK's limit is refused as soon as it does, with the SDK's own words for it.
+   */
+  private frameStdout(): void {
+    const stdout = (this as unknown as { _process?: ChildProcess })._process?.stdout;
+    if (!stdout) return;
+    const deliver = stdout.listeners('data') as ((chunk: Buffer) => void)[];
+    stdout.removeAllListeners('data');
+    const pending: Buffer[] = [];
+    let pendingBytes = 0;
+    stdout.on('data', (chunk: Buffer) => {
+      let start = 0;
+      for (let newline = chunk.indexOf(0x0a); newline !== -1; newline = chunk.indexOf(0x0a, start)) {
+        pending.push(chunk.subarray(start, newline + 1));
+        const line = pending.length === 1 ? pending[0]! : Buffer.concat(pending);
+        pending.length = 0;
+        pendingBytes = 0;
+        for (const listener of deliver) listener(line);
+        start = newline + 1;
+      }
+      if (start === chunk.length) return;
+      pending.push(chunk.subarray(start));
+      pendingBytes += chunk.length - start;
+      if (pendingBytes > STDIO_DEFAULT_MAX_BUFFER_SIZE) {
+        pending.length = 0;
+        pendingBytes = 0;
+        stdout.removeAllListeners('data');
+        this.onerror?.(new Error(`ReadBuffer exceeded maximum size of ${STDIO_DEFAULT_MAX_BUFFER_SIZE} bytes`));
+        void this.close();
+      }
+    });
   }
 
   /** Stops the server: its stdin closes, and unless it exits within EXIT_GRACE_MS its whole tree is ended. */
