@@ -774,6 +774,12 @@ export const FIXED_BUGS: readonly FixedBug[] = [
     fix: 'schema.ts: `prefixItems` become `items` and `items` the rest (`additionalItems`)',
     example: [server('s', [{ name: 'a', inputSchema: object({ pair: { type: 'array', prefixItems: [{ type: 'number' }], items: { type: 'string' } } }) }])],
   },
+  {
+    input: 'A reference into an allOf (`#/allOf/0`) whose member before it becomes "any value" (a `$ref` to nothing)',
+    symptom: 'the empty member was taken out of the allOf after the pointer was written, so `#/allOf/0` then named the reference\'s own holder: `type X = X`, "circularly references itself", the file did not compile (found by the stress run, seed 199914139)',
+    fix: 'schema.ts: a list a reference points into keeps its members in place',
+    example: [server('s', [{ name: 'delete', inputSchema: object({}), outputSchema: { type: 'string', allOf: [{ $ref: '#/$defs/Node' }, { $ref: '#/allOf/0', type: 'object' }], properties: {} } }])],
+  },
 ];
 
 // ---------------------------------------------------------------------------------------------

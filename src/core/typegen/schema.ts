@@ -332,11 +332,20 @@ export function sanitizeSchema(schema: JsonSchema | undefined, key: string, what
   // union itself, loses the type's name along with it. Children come before their parents here,
   // so this works from the bottom up.
   const anything = (member: unknown): boolean => member === true || (isObject(member) && Object.keys(member).every((name) => ANNOTATION_KEYS.has(name)));
+  // A list a reference points into (`#/allOf/1`) keeps its members where they are: taking one out
+  // would move the others under the pointer, even the reference's own holder, making it its own type.
+  const placeOf = new Map([...copies.values()].flatMap((copied) => (isObject(copied.schema) ? [[copied.schema, copied.place] as const] : [])));
+  const pointers = [...refs.keys()].map((node) => String(node.$ref));
+  const pointedInto = (node: Mutable, name: string): boolean => {
+    const place = placeOf.get(node);
+    const pointer = place && pointerTo([...place, name]);
+    return pointer !== undefined && pointers.some((ref) => ref.startsWith(`#/definitions/${key}${pointer}/`));
+  };
   for (const node of schemas) {
-    if (Array.isArray(node.allOf)) node.allOf = node.allOf.filter((member) => !anything(member));
+    if (Array.isArray(node.allOf) && !pointedInto(node, 'allOf')) node.allOf = node.allOf.filter((member) => !anything(member));
     for (const name of SCHEMA_LIST_KEYS) {
       const list = node[name];
-      if (Array.isArray(list) && (list.length === 0 || list.some(anything))) delete node[name];
+      if (Array.isArray(list) && (list.length === 0 || list.some(anything)) && !pointedInto(node, name)) delete node[name];
     }
   }
   return { schema: typeof root === 'boolean' ? {} : root, warnings };
