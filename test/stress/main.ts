@@ -24,6 +24,8 @@ const PARTS: Record<string, () => Promise<StressSection>> = {
   secrets: secretsSection,
 };
 
+const things = (count: number): string => `${count} ${count === 1 ? 'thing' : 'things'}`;
+
 function machine(): string {
   const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
   const commit = (() => {
@@ -74,7 +76,7 @@ async function main(): Promise<void> {
       '',
       'What Code Mode does with hostile scripts, broken servers, adversarial schemas, long and concurrent use, and secrets: measured by `npm run stress`, which wrote this file. Each part is also a unit test (`test/unit/{hostile,broken-servers,schema-fuzz,soak,secrets}.test.ts`) with smaller numbers, run by `npm test`.',
       '',
-      `Measured on ${machine()}. ${failures.length === 0 ? 'Everything held.' : `**${failures.length} things did not hold** (listed at the end).`}`,
+      `Measured on ${machine()}. ${failures.length === 0 ? 'Everything held.' : `**${things(failures.length)} did not hold** (listed at the end).`}`,
       '',
       ...sections.flatMap((section, i) => [`## ${section.title}`, '', section.body, '', `_This part took ${formatMs(durations[i]!)}._`, '']),
       TRUST,
@@ -85,7 +87,7 @@ async function main(): Promise<void> {
     process.stdout.write(`\nWrote ${path.join(ROOT, 'RELIABILITY.md')}\n`);
   }
   if (failures.length > 0) {
-    process.stdout.write(`\n${failures.length} things did not hold:\n${failures.map((failure) => `  ${failure}`).join('\n')}\n`);
+    process.stdout.write(`\n${things(failures.length)} did not hold:\n${failures.map((failure) => `  ${failure}`).join('\n')}\n`);
     process.exitCode = 1;
   }
 }
