@@ -46,6 +46,8 @@ describe('runs beyond the pool’s limit take turns', () => {
   test('a waiting run is ended by its wall-clock limit or a cancellation without ever starting', async () => {
     const { provider, stats } = fixtureProvider();
     const busy = [0, 1].map(() => runner.run({ code: 'await testServer.sleep({ ms: 600 })', provider }));
+    // Both slots taken (their calls are in flight) before the two that must wait are started.
+    while (stats.inFlight < 2) await new Promise((resolve) => setTimeout(resolve, 5));
     const controller = new AbortController();
     const walled = runner.run({ code: 'await testServer.echo({ never: true })', provider, limits: { wallTimeoutMs: 100 } });
     const cancelled = runner.run({ code: 'await testServer.echo({ never: true })', provider, signal: controller.signal });
