@@ -49,7 +49,7 @@ function answersFile(answers: Readonly<Record<string, string>>): { file: string;
 }
 
 /** The secrets of the "secrets" run, one per way a configuration carries one (see secrets.test.ts). */
-interface Secrets {
+export interface Secrets {
   /** `${input:token}`, answered in the password box: in a stdio server's env and in its args. */
   readonly inputToken: string;
   /** `${input:bearer}`, answered in the password box: in an http server's Authorization header. */

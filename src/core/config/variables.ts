@@ -189,11 +189,13 @@ function mayBeSecret(template: string, value: string): boolean {
 
 /** Replaces every secret in `text` with a marker, longest first so overlaps are covered. */
 export function redact(text: string, secrets: Iterable<string>): string {
-  let result = text;
-  for (const secret of [...secrets].sort((a, b) => b.length - a.length)) {
-    if (secret.length > 0) result = result.split(secret).join('[redacted]');
-  }
-  return result;
+  return redactor(secrets)(text);
+}
+
+/** `redact` with the secrets ordered once, for redacting many strings. */
+function redactor(secrets: Iterable<string>): (text: string) => string {
+  const ordered = [...secrets].filter((secret) => secret.length > 0).sort((a, b) => b.length - a.length);
+  return (text) => ordered.reduce((result, secret) => result.split(secret).join('[redacted]'), text);
 }
 
 /**
@@ -203,8 +205,7 @@ export function redact(text: string, secrets: Iterable<string>): string {
  */
 export function redactValue<T>(value: T, secrets: readonly string[]): T {
   if (secrets.length === 0) return value;
-  const sorted = [...secrets].sort((a, b) => b.length - a.length);
-  const text = (raw: string): string => redact(raw, sorted);
+  const text = redactor(secrets);
   const copy = (raw: unknown): unknown => (typeof raw === 'string' ? text(raw) : raw !== null && typeof raw === 'object' ? (Array.isArray(raw) ? [] : {}) : raw);
   const root = copy(value);
   const pending: [source: unknown, target: unknown][] = [[value, root]];

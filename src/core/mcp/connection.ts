@@ -12,12 +12,9 @@ import { redact, redactValue, resolveServer, type ResolvedServer, type VariableC
 import { ToolCallError, type ToolInfo } from '../provider';
 import { describeError, schemaIssues } from './errors';
 import type { SourceLocation } from '../config/types';
-import type { SourceState, ToolSource } from '../sources/source';
+import { SharedStart, type SourceState, type ToolSource } from '../sources/source';
 import { toolResultValue } from './results';
 import { ServerProcessTransport } from './stdio';
-
-/** An MCP server's state is a source's state; kept under its own name for the MCP layer. */
-export type ServerState = SourceState;
 
 export interface Root {
   readonly uri: string;
@@ -33,7 +30,7 @@ export interface ConnectionOptions {
   /** Server output for its log: stderr lines, lifecycle messages. Secrets are already redacted. */
   readonly onLog?: (server: string, level: 'info' | 'warn' | 'error', text: string) => void;
   readonly onToolsChanged?: (server: string) => void;
-  readonly onStateChanged?: (server: string, state: ServerState) => void;
+  readonly onStateChanged?: (server: string, state: SourceState) => void;
 }
 
 const STDERR_KEEP_BYTES = 64 * 1024;
@@ -83,10 +80,10 @@ async function closeTransport(transport: Transport): Promise<void> {
 }
 
 export class ServerConnection implements ToolSource {
-  private stateValue: ServerState = { kind: 'idle' };
+  private stateValue: SourceState = { kind: 'idle' };
   private client: Client | undefined;
   private transport: Transport | undefined;
-  private starting: Promise<void> | undefined;
+  private readonly starts = new SharedStart();
   private toolList: readonly ToolInfo[] = [];
   private failures = 0;
   private secrets: readonly string[] = [];
@@ -125,7 +122,7 @@ export class ServerConnection implements ToolSource {
     return this.definition.source;
   }
 
-  get state(): ServerState {
+  get state(): SourceState {
     return this.stateValue;
   }
 
@@ -141,19 +138,8 @@ export class ServerConnection implements ToolSource {
 
   /** Starts the server unless it runs already; waits for a start in progress. */
   async ensureStarted(signal: AbortSignal): Promise<void> {
-    if (this.disposed) throw new ToolCallError(`server "${this.name}" has been shut down`);
-    if (this.stateValue.kind === 'ready') return;
-    if (this.stateValue.kind === 'failed' && Date.now() < this.stateValue.retryAt) {
-      const seconds = Math.ceil((this.stateValue.retryAt - Date.now()) / 1000);
-      throw new ToolCallError(`server "${this.name}" is unavailable: ${this.stateValue.error} (next start attempt in ${seconds} s)`);
-    }
-    if (!this.starting) {
-      const attempt = this.start().finally(() => {
-        if (this.starting === attempt) this.starting = undefined;
-      });
-      this.starting = attempt;
-    }
-    await within(this.starting, this.options.startupTimeoutMs + 1000, signal, () => new ToolCallError(`server "${this.name}" did not start`));
+    const starting = this.starts.join(this.name, this.disposed, this.stateValue, () => this.start());
+    if (starting) await within(starting, this.options.startupTimeoutMs + 1000, signal, () => new ToolCallError(`server "${this.name}" did not start`));
   }
 
   async callTool(tool: string, args: unknown, signal: AbortSignal, timeoutMs: number): Promise<unknown> {
@@ -203,7 +189,7 @@ export class ServerConnection implements ToolSource {
   async stop(): Promise<void> {
     this.stopping = true;
     this.generation++;
-    this.starting = undefined;
+    this.starts.forget();
     const transport = this.transport;
     this.client = undefined;
     this.transport = undefined;
@@ -211,7 +197,7 @@ export class ServerConnection implements ToolSource {
     this.setState({ kind: 'stopped' });
   }
 
-  private setState(state: ServerState): void {
+  private setState(state: SourceState): void {
     this.stateValue = state;
     this.options.onStateChanged?.(this.name, state);
   }

@@ -6,7 +6,7 @@
 import { redact, redactValue, Resolver, type VariableContext } from '../config/variables';
 import type { SourceLocation } from '../config/types';
 import { ToolCallError, type ToolInfo } from '../provider';
-import type { SourceKind, SourceState, ToolSource } from './source';
+import { SharedStart, type SourceKind, type SourceState, type ToolSource } from './source';
 
 /** What sources need from their host; the MCP layer's ConnectionOptions fit as they are. */
 export interface SourceOptions {
@@ -52,7 +52,7 @@ export abstract class PreparedSource<T> implements ToolSource {
   private toolList: readonly ToolInfo[] = [];
   private prepared: T | undefined;
   private secrets: readonly string[] = [];
-  private starting: Promise<void> | undefined;
+  private readonly starts = new SharedStart();
   private failures = 0;
   /** Counts restarts: a preparation that began before one is dropped instead of used. */
   private generation = 0;
@@ -81,19 +81,8 @@ export abstract class PreparedSource<T> implements ToolSource {
   protected abstract invoke(prepared: T, tool: string, args: unknown, signal: AbortSignal, timeoutMs: number): Promise<unknown>;
 
   async ensureStarted(signal: AbortSignal): Promise<void> {
-    if (this.disposed) throw new ToolCallError(`server "${this.name}" has been shut down`);
-    if (this.stateValue.kind === 'ready') return;
-    if (this.stateValue.kind === 'failed' && Date.now() < this.stateValue.retryAt) {
-      const seconds = Math.ceil((this.stateValue.retryAt - Date.now()) / 1000);
-      throw new ToolCallError(`server "${this.name}" is unavailable: ${this.stateValue.error} (next start attempt in ${seconds} s)`);
-    }
-    if (!this.starting) {
-      const attempt = this.start().finally(() => {
-        if (this.starting === attempt) this.starting = undefined;
-      });
-      this.starting = attempt;
-    }
-    await untilAborted(this.starting, signal);
+    const starting = this.starts.join(this.name, this.disposed, this.stateValue, () => this.start());
+    if (starting) await untilAborted(starting, signal);
   }
 
   async callTool(tool: string, args: unknown, signal: AbortSignal, timeoutMs: number): Promise<unknown> {
@@ -129,7 +118,7 @@ export abstract class PreparedSource<T> implements ToolSource {
     this.generation++;
     this.startAbort.abort('stopped');
     this.startAbort = new AbortController();
-    this.starting = undefined;
+    this.starts.forget();
     this.prepared = undefined;
     this.setState({ kind: 'stopped' });
   }

@@ -4,7 +4,7 @@
 // `codemode serve` treat them alike.
 
 import type { SourceLocation } from '../config/types';
-import type { ToolInfo } from '../provider';
+import { ToolCallError, type ToolInfo } from '../provider';
 
 /** How a source connects: an MCP transport, or one of the other kinds of tool source. */
 export type SourceKind = 'stdio' | 'http' | 'sse' | 'openapi' | 'command' | 'vscode';
@@ -35,4 +35,34 @@ export interface ToolSource {
   dispose(): Promise<void>;
   /** The last lines it wrote to stderr, for sources that run a process; secrets redacted. */
   stderrTail?(): string;
+}
+
+/**
+ * The start rules every source follows: none after dispose, none while it backs off after a
+ * failure, and one start at a time, shared by every caller that asks meanwhile.
+ */
+export class SharedStart {
+  private attempt: Promise<void> | undefined;
+
+  /** Nothing when `state` is ready; else the start in progress, or a new one. Throws when the source may not start now. */
+  join(name: string, disposed: boolean, state: SourceState, start: () => Promise<void>): Promise<void> | undefined {
+    if (disposed) throw new ToolCallError(`server "${name}" has been shut down`);
+    if (state.kind === 'ready') return undefined;
+    if (state.kind === 'failed' && Date.now() < state.retryAt) {
+      const seconds = Math.ceil((state.retryAt - Date.now()) / 1000);
+      throw new ToolCallError(`server "${name}" is unavailable: ${state.error} (next start attempt in ${seconds} s)`);
+    }
+    if (!this.attempt) {
+      const attempt = start().finally(() => {
+        if (this.attempt === attempt) this.attempt = undefined;
+      });
+      this.attempt = attempt;
+    }
+    return this.attempt;
+  }
+
+  /** After a stop, the start in progress belongs to no one: the next caller starts afresh. */
+  forget(): void {
+    this.attempt = undefined;
+  }
 }

@@ -13,15 +13,8 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import * as vscode from 'vscode';
 import { api, chatTranscript, EXTENSION_ID, eventually, invokeTool, workspaceUri } from './helpers';
+import type { Secrets } from '../run';
 import { codeModeFolders, StartProbe } from './processes';
-
-interface Secrets {
-  readonly inputToken: string;
-  readonly inputBearer: string;
-  readonly envSecret: string;
-  readonly literalEnv: string;
-  readonly literalHeader: string;
-}
 
 interface RunResult {
   readonly ok: boolean;
